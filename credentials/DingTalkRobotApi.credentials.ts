@@ -11,8 +11,10 @@ import type {
 import { computeRobotSign, parseAccessToken } from '../nodes/shared/robotSigning';
 
 function failOn(key: 'errcode' | 'errmsg', value: number | string, message: string) {
-	return { type: 'responseSuccessBody', properties: { key, value, message } } as
-		IAuthenticateRuleResponseSuccessBody;
+	return {
+		type: 'responseSuccessBody',
+		properties: { key, value, message },
+	} as IAuthenticateRuleResponseSuccessBody;
 }
 
 export class DingTalkRobotApi implements ICredentialType {
@@ -20,7 +22,7 @@ export class DingTalkRobotApi implements ICredentialType {
 
 	displayName = 'DingTalk Robot API';
 
-	icon: Icon = 'file:dingtalk.svg';
+	icon: Icon = { light: 'file:dingtalk.svg', dark: 'file:dingtalk.dark.svg' };
 
 	documentationUrl =
 		'https://open.dingtalk.com/document/dingstart/customize-robot-security-settings';
@@ -61,8 +63,7 @@ export class DingTalkRobotApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://oapi.dingtalk.com',
-			description:
-				'Change only for a proxy, a private DingTalk deployment, or local testing',
+			description: 'Change only for a proxy, a private DingTalk deployment, or local testing',
 		},
 	];
 
@@ -94,14 +95,46 @@ export class DingTalkRobotApi implements ICredentialType {
 			body: { msgtype: 'n8nCredentialCheck' },
 		},
 		rules: [
-			failOn('errmsg', 'sign not match', 'Signature rejected: the secret does not match the robot (加签). Copy the SEC... value again from the robot security settings.'),
-			failOn('errmsg', 'invalid timestamp', "Timestamp rejected: the n8n server clock is more than one hour off DingTalk's time."),
-			failOn('errcode', 310000, "Security check failed (310000): the robot's IP allow-list does not include this n8n server, or 加签 is enabled and no secret is set."),
-			failOn('errcode', 300005, 'Access token not found: copy the webhook URL again from the robot settings.'),
-			failOn('errcode', 300001, 'Access token not found: copy the webhook URL again from the robot settings.'),
-			failOn('errcode', 400101, 'Access token not found: copy the webhook URL again from the robot settings.'),
-			failOn('errcode', 400102, 'The robot is disabled (机器人已停用). Enable it in the group settings.'),
-			failOn('errcode', 400106, 'The robot no longer exists in the group. Add it again and use its new webhook.'),
+			failOn(
+				'errmsg',
+				'sign not match',
+				'Signature rejected: the secret does not match the robot (加签). Copy the SEC... value again from the robot security settings.',
+			),
+			failOn(
+				'errmsg',
+				'invalid timestamp',
+				"Timestamp rejected: the n8n server clock is more than one hour off DingTalk's time.",
+			),
+			failOn(
+				'errcode',
+				310000,
+				"Security check failed (310000): the robot's IP allow-list does not include this n8n server, or 加签 is enabled and no secret is set.",
+			),
+			failOn(
+				'errcode',
+				300005,
+				'Access token not found: copy the webhook URL again from the robot settings.',
+			),
+			failOn(
+				'errcode',
+				300001,
+				'Access token not found: copy the webhook URL again from the robot settings.',
+			),
+			failOn(
+				'errcode',
+				400101,
+				'Access token not found: copy the webhook URL again from the robot settings.',
+			),
+			failOn(
+				'errcode',
+				400102,
+				'The robot is disabled (机器人已停用). Enable it in the group settings.',
+			),
+			failOn(
+				'errcode',
+				400106,
+				'The robot no longer exists in the group. Add it again and use its new webhook.',
+			),
 			failOn('errcode', 400013, 'The group of this robot has been disbanded.'),
 			failOn('errcode', -1, 'DingTalk is busy (-1). Try again in a moment.'),
 		],

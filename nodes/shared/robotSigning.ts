@@ -26,7 +26,15 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 export type RobotSignatureCheck =
 	| { valid: true }
-	| { valid: false; reason: 'missingTimestamp' | 'missingSign' | 'badTimestamp' | 'staleTimestamp' | 'signMismatch' };
+	| {
+			valid: false;
+			reason:
+				| 'missingTimestamp'
+				| 'missingSign'
+				| 'badTimestamp'
+				| 'staleTimestamp'
+				| 'signMismatch';
+	  };
 
 /** Verifies the `timestamp` and `sign` headers DingTalk attaches to an incoming robot message. */
 export function verifyRobotSignature(options: {
@@ -45,7 +53,9 @@ export function verifyRobotSignature(options: {
 		return { valid: false, reason: 'staleTimestamp' };
 	}
 	const expected = computeRobotSign(secret, timestamp);
-	return constantTimeEqual(expected, sign) ? { valid: true } : { valid: false, reason: 'signMismatch' };
+	return constantTimeEqual(expected, sign)
+		? { valid: true }
+		: { valid: false, reason: 'signMismatch' };
 }
 
 /**

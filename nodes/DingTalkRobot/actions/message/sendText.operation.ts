@@ -1,0 +1,40 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { RobotMessage } from '../../helpers/interfaces';
+import { sendItems } from '../../helpers/sendItems';
+import { requireText } from '../../helpers/validation';
+import { mentionProperties, readMentions, sendOptions } from './common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. Deployment finished',
+		description: 'Plain text of the message',
+	},
+	...mentionProperties,
+	sendOptions(true),
+];
+
+const displayOptions = { show: { resource: ['message'], operation: ['sendText'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotMessage {
+	return {
+		msgtype: 'text',
+		text: {
+			content: requireText(this.getNodeParameter('content', itemIndex), 'content', 'Content'),
+		},
+		at: readMentions.call(this, itemIndex),
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
+	return await sendItems.call(this, items, buildMessage);
+}

@@ -1,0 +1,29 @@
+import type { IDataObject } from 'n8n-workflow';
+
+export const ROBOT_MSG_TYPES = ['text', 'link', 'markdown', 'actionCard', 'feedCard'] as const;
+export type RobotMsgType = (typeof ROBOT_MSG_TYPES)[number];
+
+export interface RobotAt extends IDataObject {
+	atMobiles?: string[];
+	atUserIds?: string[];
+	isAtAll?: boolean;
+}
+
+/** A custom-robot message body as DingTalk's /robot/send and sessionWebhook accept it. */
+export interface RobotMessage extends IDataObject {
+	msgtype: RobotMsgType;
+	at?: RobotAt;
+	msgUuid?: string;
+}
+
+/** A message problem found before sending, naming the parameter the user has to fix. */
+export class MessageFieldError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+		readonly fix?: string,
+	) {
+		super(message);
+		this.name = 'MessageFieldError';
+	}
+}

@@ -1,0 +1,72 @@
+/**
+ * Remembers recently seen message and event IDs so DingTalk's retries (an event is pushed again
+ * after 10 s and 30 s when the first answer was late) start no second execution.
+ *
+ * Kept in module memory, keyed by workflow and node, rather than in workflow static data:
+ * static data is only written back when an execution finishes, so a retry that arrives while
+ * the first execution still runs (or a request that starts no execution at all) would not see
+ * it, and two concurrent requests would read the same stale copy. Memory is checked and updated
+ * synchronously, so two simultaneous deliveries cannot both pass. The price: the cache is per
+ * process (lost on restart, not shared between several webhook processes in queue mode).
+ */
+
+export const DEFAULT_DEDUPE_MAX_ENTRIES = 5000;
+export const MAX_DEDUPE_SCOPES = 500;
+
+export class TtlSet {
+	private readonly expiries = new Map<string, number>();
+
+	constructor(private readonly maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {}
+
+	get size(): number {
+		return this.expiries.size;
+	}
+
+	/**
+	 * Records `key` for `ttlMs` and tells whether it was already recorded and unexpired.
+	 * A duplicate does not extend the original window.
+	 */
+	checkAndAdd(key: string, ttlMs: number, nowMs: number): boolean {
+		this.evictExpired(nowMs);
+		const expiry = this.expiries.get(key);
+		if (expiry !== undefined && expiry > nowMs) return true;
+		this.expiries.delete(key);
+		this.expiries.set(key, nowMs + ttlMs);
+		// Maps iterate in insertion order, so the first keys are the oldest.
+		while (this.expiries.size > this.maxEntries) {
+			const oldest = this.expiries.keys().next().value as string;
+			this.expiries.delete(oldest);
+		}
+		return false;
+	}
+
+	private evictExpired(nowMs: number): void {
+		for (const [key, expiry] of this.expiries) {
+			// Entries share one TTL per node, so expiries grow with insertion order; stop early.
+			if (expiry > nowMs) break;
+			this.expiries.delete(key);
+		}
+	}
+}
+
+const scopes = new Map<string, TtlSet>();
+
+/** The cache of one trigger node; least recently used scopes are dropped beyond a bound. */
+export function getDedupeCache(scope: string): TtlSet {
+	let cache = scopes.get(scope);
+	if (cache) {
+		scopes.delete(scope);
+	} else {
+		cache = new TtlSet();
+	}
+	scopes.set(scope, cache);
+	while (scopes.size > MAX_DEDUPE_SCOPES) {
+		scopes.delete(scopes.keys().next().value as string);
+	}
+	return cache;
+}
+
+/** For tests: forget everything. */
+export function clearDedupeCaches(): void {
+	scopes.clear();
+}

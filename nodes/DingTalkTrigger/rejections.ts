@@ -1,0 +1,62 @@
+/**
+ * Every reason the trigger refuses a request, with the HTTP status it answers and the short
+ * English text that goes into the JSON reply and the n8n log. None of them contains a secret or
+ * echoes request data.
+ */
+const REJECTIONS = {
+	// Malformed requests
+	bodyTooLarge: [413, 'Request body is too large'],
+	bodyNotJson: [400, 'Request body is not a JSON object'],
+	badTimestamp: [400, 'Timestamp is not a number of milliseconds or seconds'],
+	missingNonce: [400, 'Query parameter nonce is missing'],
+	missingEncrypt: [400, 'Body has no encrypt field'],
+	badBase64: [400, 'Encrypted payload is not valid base64'],
+	notBlockMultiple: [400, 'Encrypted payload is not a whole number of AES blocks'],
+	decryptFailed: [400, 'Encrypted payload could not be decrypted'],
+	badPadding: [400, 'Encrypted payload has invalid padding'],
+	plaintextTooShort: [400, 'Decrypted payload is too short'],
+	lengthOutOfRange: [400, 'Decrypted length field points past the end of the payload'],
+	badUtf8: [400, 'Decrypted payload is not valid UTF-8'],
+	eventNotJson: [400, 'Decrypted event is not a JSON object'],
+	// Authentication
+	missingTimestamp: [401, 'Timestamp is missing'],
+	missingSign: [401, 'Signature is missing'],
+	staleTimestamp: [401, 'Timestamp is outside the allowed window'],
+	signMismatch: [401, 'Signature does not match'],
+	missingToken: [401, 'Token header is missing'],
+	tokenMismatch: [401, 'Token does not match'],
+	ownerKeyMismatch: [403, 'Event was encrypted for another app'],
+	// Our side
+	misconfigured: [500, 'Trigger is not configured correctly'],
+	internalError: [500, 'Request could not be processed'],
+} as const;
+
+export type RejectionReason = keyof typeof REJECTIONS;
+
+export interface Rejection {
+	status: number;
+	reason: RejectionReason;
+	message: string;
+}
+
+/** Hints for the n8n log when the likely cause is the user's configuration, not the caller. */
+const LOG_HINTS: Partial<Record<RejectionReason, string>> = {
+	signMismatch:
+		'If the request really came from DingTalk, check the Client Secret (robot) or the event token in the credential.',
+	staleTimestamp: "Check the n8n server clock, or raise the node's timestamp tolerance.",
+	decryptFailed: 'The signature was valid, so the aes_key in the credential is probably wrong.',
+	badPadding: 'The signature was valid, so the aes_key in the credential is probably wrong.',
+	lengthOutOfRange: 'The signature was valid, so the aes_key in the credential is probably wrong.',
+	ownerKeyMismatch:
+		'Set Owner Key in the credential: the AppKey for the console event subscription, the CorpId for the legacy API, the SuiteKey for third-party apps.',
+	tokenMismatch: 'Check the Outgoing token in the credential.',
+};
+
+export function rejection(reason: RejectionReason): Rejection {
+	const [status, message] = REJECTIONS[reason];
+	return { status, reason, message };
+}
+
+export function rejectionLogHint(reason: RejectionReason): string | undefined {
+	return LOG_HINTS[reason];
+}

@@ -1,0 +1,76 @@
+/** A custom robot (自定义机器人) the fake knows, addressed by the access_token of its webhook URL. */
+export interface FakeRobot {
+	token: string;
+	/** 加签 secret: when set, `timestamp` and `sign` query parameters are required and checked. */
+	secret?: string;
+	/** Custom keywords (自定义关键词): the message's visible text must contain at least one. */
+	keywords?: string[];
+	/** IP whitelist: exact IPv4 addresses or IPv4 CIDR ranges. */
+	ipAllowList?: string[];
+	disabled?: boolean;
+	groupDisbanded?: boolean;
+	/** Group members. When set, an @ only notifies people listed here (others are masked by DingTalk). */
+	members?: { mobile?: string; userId?: string }[];
+}
+
+export interface RateLimitOptions {
+	limit: number;
+	windowMs: number;
+	banMs: number;
+}
+
+export interface FakeDingTalkOptions {
+	robots?: FakeRobot[];
+	/** Clock used for signatures, rate limiting, session expiry and timestamps. Default `Date.now`. */
+	now?: () => number;
+	/** Per-robot limit. Default 20 messages per 60 000 ms, then a 600 000 ms ban. */
+	rateLimit?: RateLimitOptions;
+	/** Errcode answered while throttled: 130101 (default), 410100 or 660026. */
+	throttleErrcode?: number;
+	/** Words that make DingTalk's content-safety check reject the message (430102). */
+	bannedWords?: string[];
+}
+
+export interface NotifiedPeople {
+	mobiles: string[];
+	userIds: string[];
+	all: boolean;
+}
+
+/** A message DingTalk accepted and would have posted into the group. */
+export interface ReceivedMessage {
+	via: 'robot' | 'session';
+	token?: string;
+	session?: string;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	body: any;
+	msgtype: string;
+	msgUuid?: string;
+	notified: NotifiedPeople;
+	receivedAt: number;
+}
+
+/** Every HTTP request the fake answered (or dropped), except `GET /health`. */
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: string;
+	/** Parsed JSON reply, the raw text for non-JSON replies, undefined when the socket was dropped. */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	response: any;
+	/** HTTP status sent; 0 when the socket was dropped without a response. */
+	status: number;
+	at: number;
+}
+
+/**
+ * A failure to inject. One fault is consumed per incoming request, before normal handling:
+ * an errcode answer (HTTP 200), a raw HTTP status, a dropped socket, or a delay before normal handling.
+ */
+export type Fault =
+	| { errcode: number; errmsg: string }
+	| { status: number; body?: string }
+	| { drop: true }
+	| { delayMs: number };

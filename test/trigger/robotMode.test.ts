@@ -1,0 +1,525 @@
+import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import {
+	FIXED_NOW,
+	generateCredentials,
+	robotHeaders,
+	robotRequest,
+	sampleRobotBody,
+} from './requests';
+import { everythingSaid, runWebhook, type WebhookRun } from './webhookContext';
+
+const credentials = generateCredentials();
+
+beforeEach(() => {
+	clearDedupeCaches();
+	jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+function expectRefused(run: WebhookRun, status: number, reason: string) {
+	expect(run.result).toEqual({ noWebhookResponse: true });
+	expect(run.response.status).toHaveBeenCalledTimes(1);
+	expect(run.response.statusCode).toBe(status);
+	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
+	expect(run.logger.warn).toHaveBeenCalledWith(
+		expect.stringContaining(`${status} ${reason}`),
+		expect.objectContaining({ reason }),
+	);
+	const said = everythingSaid(run);
+	for (const secret of [
+		credentials.appSecret,
+		credentials.outgoingToken,
+		credentials.eventAesKey,
+	]) {
+		expect(said).not.toContain(secret);
+	}
+}
+
+function expectStarted(run: WebhookRun) {
+	expect(run.response.status).not.toHaveBeenCalled();
+	expect(run.result.workflowData).toHaveLength(1);
+	expect(run.result.workflowData![0]).toHaveLength(1);
+	expect(run.result.webhookResponse).toEqual({ msgtype: 'empty' });
+	return run.result.workflowData![0][0].json;
+}
+
+function expectAcknowledgedOnly(run: WebhookRun) {
+	expect(run.response.status).not.toHaveBeenCalled();
+	expect(run.result).toEqual({ webhookResponse: { msgtype: 'empty' } });
+}
+
+describe('robot mode: a verified text message', () => {
+	it('becomes one item with the documented shape (README sample)', async () => {
+		const run = await runWebhook(robotRequest(credentials));
+		expect(expectStarted(run)).toEqual({
+			messageId: 'msgrK2xxxxU+riw==',
+			messageType: 'text',
+			text: '/deploy prod',
+			createdAt: 1708327204136,
+			sender: {
+				nick: '小钉',
+				staffId: '0147xxxx8602',
+				id: '$:LWCP_v1:$v1xxxxBv1MhAv9',
+				unionId: '',
+				corpId: 'ding9733d095xxxxxxx6cb783455b',
+				platform: 'Mac',
+				isAdmin: true,
+			},
+			conversation: { id: 'cid6EUxxxxsg==', type: 'group', title: '测试群' },
+			robotCode: 'dingoxxxxdm3k',
+			chatbotUserId: '$:LWCP_xxxxr5',
+			atUsers: [{ dingtalkId: '$:LWCP_v1:$abc', staffId: '0147xxxx8602' }],
+			isInAtList: true,
+			sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=66d7c695a9xxxxdeb885',
+			sessionWebhookExpiresAt: 1708332604316,
+			downloadCodes: [],
+		});
+		expect(run.logger.warn).not.toHaveBeenCalled();
+	});
+
+	it('adds the unchanged body as raw when asked', async () => {
+		const body = sampleRobotBody({ somethingNew: { nested: [1, 2] } });
+		const run = await runWebhook(
+			robotRequest(credentials, body, {
+				parameters: { mode: 'robot', options: { includeRaw: true } },
+			}),
+		);
+		expect(expectStarted(run).raw).toEqual(body);
+	});
+
+	it('reads the parsed body when n8n kept no raw body', async () => {
+		const spec = robotRequest(credentials);
+		delete spec.rawBody;
+		spec.bodyData = sampleRobotBody({ msgId: 'fromParsedBody' });
+		const run = await runWebhook(spec);
+		expect(expectStarted(run).messageId).toBe('fromParsedBody');
+	});
+
+	it('accepts a timestamp at the edge of the window and one slightly in the future', async () => {
+		for (const timestamp of [FIXED_NOW - 3_600_000, FIXED_NOW + 120_000]) {
+			const run = await runWebhook(
+				robotRequest(credentials, sampleRobotBody({ msgId: `t${timestamp}` }), {
+					headers: robotHeaders(credentials.appSecret, timestamp),
+				}),
+			);
+			expectStarted(run);
+		}
+	});
+});
+
+describe('robot mode: message types', () => {
+	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+		[
+			'picture',
+			{ msgtype: 'picture', content: { downloadCode: 'dl-pic', pictureDownloadCode: 'pdl-pic' } },
+			{ text: '', downloadCodes: ['dl-pic', 'pdl-pic'] },
+		],
+		[
+			'rich text',
+			{
+				msgtype: 'richText',
+				content: {
+					richText: [
+						{ text: ' first line' },
+						{ type: 'picture', downloadCode: 'dl-1', pictureDownloadCode: 'pdl-1' },
+						{ text: 'second line ' },
+					],
+				},
+			},
+			{ text: 'first line\nsecond line', downloadCodes: ['dl-1', 'pdl-1'] },
+		],
+		[
+			'audio',
+			{
+				msgtype: 'audio',
+				content: { downloadCode: 'dl-audio', recognition: ' 你好 ', duration: 4000 },
+			},
+			{ text: '你好', downloadCodes: ['dl-audio'] },
+		],
+		[
+			'video',
+			{ msgtype: 'video', content: { downloadCode: 'dl-video', videoType: 'mp4', duration: '5' } },
+			{ text: '', downloadCodes: ['dl-video'] },
+		],
+		[
+			'file',
+			{
+				msgtype: 'file',
+				content: { downloadCode: 'dl-file', fileName: '表格.xlsx', spaceId: '1', fileId: '2' },
+			},
+			{ text: '', downloadCodes: ['dl-file'] },
+		],
+		[
+			'an unknown type',
+			{ msgtype: 'unknownMsgType', content: { unknownMsgType: '用户发送了一条消息' } },
+			{ text: '', downloadCodes: [], messageType: 'unknownMsgType' },
+		],
+		[
+			'a quota notice without text or content',
+			{ msgtype: 'text', text: undefined, errorMessage: '受调用量超量影响' },
+			{ text: '', downloadCodes: [], messageType: 'text' },
+		],
+		['a body without msgtype', { msgtype: undefined }, { messageType: 'unknown', text: '' }],
+	];
+
+	it.each(cases)('%s', async (_name, overrides, expected) => {
+		const body = sampleRobotBody({ text: undefined, ...overrides });
+		const item = expectStarted(await runWebhook(robotRequest(credentials, body)));
+		expect(item).toMatchObject(expected);
+		if (body.content) expect(item.content).toEqual(body.content);
+	});
+
+	it('maps conversationType 1 to a single chat and tolerates odd field types', async () => {
+		const item = expectStarted(
+			await runWebhook(
+				robotRequest(
+					credentials,
+					sampleRobotBody({
+						conversationType: '1',
+						conversationTitle: undefined,
+						createAt: '1708327204136',
+						atUsers: 'not a list',
+						isAdmin: 'yes',
+						senderNick: 42,
+					}),
+				),
+			),
+		);
+		expect(item).toMatchObject({
+			conversation: { type: 'single', title: '' },
+			createdAt: 1708327204136,
+			atUsers: [],
+			sender: expect.objectContaining({ isAdmin: false, nick: '42' }),
+		});
+	});
+});
+
+describe('robot mode: refused requests start nothing', () => {
+	const signed = robotHeaders(credentials.appSecret, FIXED_NOW);
+	const headerCases: Array<
+		[string, Record<string, string | string[] | undefined>, number, string]
+	> = [
+		['no headers', {}, 401, 'missingTimestamp'],
+		['no timestamp', { sign: signed.sign }, 401, 'missingTimestamp'],
+		['no sign', { timestamp: signed.timestamp }, 401, 'missingSign'],
+		['empty sign', { timestamp: signed.timestamp, sign: '' }, 401, 'missingSign'],
+		['a non-numeric timestamp', { timestamp: 'yesterday', sign: signed.sign }, 400, 'badTimestamp'],
+		['a negative timestamp', { timestamp: '-1', sign: signed.sign }, 400, 'badTimestamp'],
+		[
+			'a 17-digit timestamp',
+			{ timestamp: '12345678901234567', sign: signed.sign },
+			400,
+			'badTimestamp',
+		],
+		[
+			'a timestamp one hour and 1 ms old',
+			robotHeaders(credentials.appSecret, FIXED_NOW - 3_600_001),
+			401,
+			'staleTimestamp',
+		],
+		[
+			'a timestamp two hours ahead',
+			robotHeaders(credentials.appSecret, FIXED_NOW + 7_200_000),
+			401,
+			'staleTimestamp',
+		],
+		[
+			'a timestamp in seconds',
+			robotHeaders(credentials.appSecret, Math.floor(FIXED_NOW / 1000)),
+			401,
+			'staleTimestamp',
+		],
+		[
+			'another timestamp than the signed one',
+			{ timestamp: String(FIXED_NOW - 1), sign: signed.sign },
+			401,
+			'signMismatch',
+		],
+		[
+			'a sign made with another secret',
+			robotHeaders(`${credentials.appSecret}x`, FIXED_NOW),
+			401,
+			'signMismatch',
+		],
+		[
+			'a URL-encoded sign',
+			{ timestamp: signed.timestamp, sign: encodeURIComponent(signed.sign) },
+			401,
+			'signMismatch',
+		],
+		[
+			'a repeated sign header',
+			{ timestamp: signed.timestamp, sign: [signed.sign, signed.sign] },
+			401,
+			'missingSign',
+		],
+	];
+
+	it.each(headerCases)('%s', async (_name, headers, status, reason) => {
+		expectRefused(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), { headers })),
+			status,
+			reason,
+		);
+	});
+
+	it('a signature older than a custom tolerance', async () => {
+		const parameters = { mode: 'robot', options: { timestampToleranceSeconds: 60 } };
+		const old = robotHeaders(credentials.appSecret, FIXED_NOW - 61_000);
+		expectRefused(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), { parameters, headers: old })),
+			401,
+			'staleTimestamp',
+		);
+		const recent = robotHeaders(credentials.appSecret, FIXED_NOW - 59_000);
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), { parameters, headers: recent }),
+			),
+		);
+	});
+
+	const bodyCases: Array<[string, string | Buffer, number, string]> = [
+		['a body that is not JSON', 'msgtype=text', 400, 'bodyNotJson'],
+		['truncated JSON', JSON.stringify(sampleRobotBody()).slice(0, 40), 400, 'bodyNotJson'],
+		['a JSON array', '[{"msgtype":"text"}]', 400, 'bodyNotJson'],
+		['JSON null', 'null', 400, 'bodyNotJson'],
+		['a JSON string', '"hello"', 400, 'bodyNotJson'],
+		['an empty body', '', 400, 'bodyNotJson'],
+		['invalid UTF-8 bytes', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 400, 'bodyNotJson'],
+		['a body over the size limit', `{"pad":"${'x'.repeat(MAX_BODY_BYTES)}"}`, 413, 'bodyTooLarge'],
+	];
+
+	it.each(bodyCases)('%s', async (_name, rawBody, status, reason) => {
+		expectRefused(await runWebhook(robotRequest(credentials, '', { rawBody })), status, reason);
+	});
+
+	it('a parsed body that is not an object, when no raw body is kept', async () => {
+		const spec = robotRequest(credentials);
+		delete spec.rawBody;
+		spec.bodyData = ['not', 'an', 'object'];
+		expectRefused(await runWebhook(spec), 400, 'bodyNotJson');
+	});
+
+	it('an oversized parsed body, when no raw body is kept', async () => {
+		const spec = robotRequest(credentials);
+		delete spec.rawBody;
+		spec.bodyData = { pad: 'y'.repeat(MAX_BODY_BYTES) };
+		expectRefused(await runWebhook(spec), 413, 'bodyTooLarge');
+	});
+
+	it('checks headers before reading the body: a stranger gets 401 even with a huge body', async () => {
+		const run = await runWebhook(
+			robotRequest(credentials, '', { headers: {}, rawBody: 'x'.repeat(MAX_BODY_BYTES + 10) }),
+		);
+		expectRefused(run, 401, 'missingTimestamp');
+	});
+});
+
+describe('robot mode: custom robot Outgoing token', () => {
+	const parameters = { mode: 'robot', robotVerification: 'outgoingToken' };
+
+	it('accepts the configured token without a signature', async () => {
+		const run = await runWebhook(
+			robotRequest(credentials, sampleRobotBody({ robotCode: undefined }), {
+				parameters,
+				headers: { token: credentials.outgoingToken },
+			}),
+		);
+		expect(expectStarted(run).robotCode).toBe('');
+	});
+
+	it.each([
+		['no token header', {}, 'missingToken'],
+		['another token', { token: `${credentials.outgoingToken.slice(1)}Q` }, 'tokenMismatch'],
+		[
+			'the app signature instead of the token',
+			robotHeaders(credentials.appSecret, FIXED_NOW),
+			'missingToken',
+		],
+		['the token with a suffix', { token: `${credentials.outgoingToken} ` }, 'tokenMismatch'],
+	])('refuses %s', async (_name, headers, reason) => {
+		expectRefused(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), { parameters, headers })),
+			401,
+			reason,
+		);
+	});
+
+	it('does not accept a signed request when the token is what is configured', async () => {
+		const run = await runWebhook(robotRequest(credentials, sampleRobotBody(), { parameters }));
+		expectRefused(run, 401, 'missingToken');
+	});
+});
+
+describe('robot mode: configuration problems answer 500 and log why', () => {
+	it('no Client Secret', async () => {
+		const run = await runWebhook(robotRequest({ ...credentials, appSecret: '' }));
+		expectRefused(run, 500, 'misconfigured');
+		expect(run.logger.warn.mock.calls[0][0]).toContain('no Client Secret');
+	});
+
+	it('no Outgoing token for the token verification', async () => {
+		const run = await runWebhook(
+			robotRequest({ ...credentials, outgoingToken: '' }, sampleRobotBody(), {
+				parameters: { mode: 'robot', robotVerification: 'outgoingToken' },
+				headers: { token: '' },
+			}),
+		);
+		expectRefused(run, 500, 'misconfigured');
+		expect(run.logger.warn.mock.calls[0][0]).toContain('Outgoing Token');
+	});
+
+	it('a text pattern that is not a regular expression', async () => {
+		const run = await runWebhook(
+			robotRequest(credentials, sampleRobotBody(), {
+				parameters: { mode: 'robot', options: { textPattern: '([unclosed' } },
+			}),
+		);
+		expectRefused(run, 500, 'misconfigured');
+		expect(run.logger.warn.mock.calls[0][0]).toContain('Text Pattern');
+	});
+
+	it('a credential that cannot be loaded', async () => {
+		const run = await runWebhook({
+			...robotRequest(credentials),
+			credentialsError: 'Node does not have any credentials set',
+		});
+		expectRefused(run, 500, 'internalError');
+		expect(run.logger.warn.mock.calls[0][0]).toContain('Node does not have any credentials set');
+	});
+});
+
+describe('robot mode: filters acknowledge and start nothing', () => {
+	async function withOptions(options: Record<string, unknown>, body = sampleRobotBody()) {
+		// Duplicates are tested below; here the same message is sent again and again.
+		const parameters = { mode: 'robot', options: { dedupeMinutes: 0, ...options } };
+		return await runWebhook(robotRequest(credentials, body, { parameters }));
+	}
+
+	it('message types', async () => {
+		expectAcknowledgedOnly(await withOptions({ messageTypes: ['picture', 'file'] }));
+		expectStarted(await withOptions({ messageTypes: ['text'] }));
+		expectStarted(await withOptions({ messageTypes: [] }));
+		expectAcknowledgedOnly(
+			await withOptions({ messageTypes: ['text'] }, sampleRobotBody({ msgtype: 'somethingNew' })),
+		);
+	});
+
+	it('single or group chats', async () => {
+		expectAcknowledgedOnly(await withOptions({ chatType: 'single' }));
+		expectStarted(await withOptions({ chatType: 'group' }));
+		expectStarted(await withOptions({ chatType: 'all' }));
+		expectStarted(
+			await withOptions(
+				{ chatType: 'single' },
+				sampleRobotBody({ conversationType: '1', msgId: 'm1' }),
+			),
+		);
+	});
+
+	it('command prefix, compared with the text after the @-mention', async () => {
+		expectStarted(await withOptions({ commandPrefix: '/deploy' }));
+		expectAcknowledgedOnly(await withOptions({ commandPrefix: '/status' }));
+		expectAcknowledgedOnly(await withOptions({ commandPrefix: '/DEPLOY' }));
+	});
+
+	it('text pattern, plain or /pattern/flags', async () => {
+		expectStarted(await withOptions({ textPattern: 'prod$' }));
+		expectAcknowledgedOnly(await withOptions({ textPattern: '^prod' }));
+		expectAcknowledgedOnly(await withOptions({ textPattern: '/DEPLOY/' }));
+		expectStarted(await withOptions({ textPattern: '/DEPLOY/i' }));
+		// A global flag must not make the second message fail because of lastIndex.
+		expectStarted(
+			await withOptions({ textPattern: '/deploy/g' }, sampleRobotBody({ msgId: 'g1' })),
+		);
+		expectStarted(
+			await withOptions({ textPattern: '/deploy/g' }, sampleRobotBody({ msgId: 'g2' })),
+		);
+	});
+
+	it('all filters together must pass', async () => {
+		const options = {
+			messageTypes: ['text'],
+			chatType: 'group',
+			commandPrefix: '/deploy',
+			textPattern: 'prod',
+		};
+		expectStarted(await withOptions(options));
+		expectAcknowledgedOnly(
+			await withOptions({ ...options, textPattern: 'staging' }, sampleRobotBody({ msgId: 'x' })),
+		);
+	});
+});
+
+describe('robot mode: duplicates', () => {
+	it('the same msgId again within the window starts nothing', async () => {
+		expectStarted(await runWebhook(robotRequest(credentials)));
+		expectAcknowledgedOnly(await runWebhook(robotRequest(credentials)));
+		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody({ msgId: 'other' }))));
+	});
+
+	it('runs again once the window has passed', async () => {
+		const parameters = { mode: 'robot', options: { dedupeMinutes: 1 } };
+		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody(), { parameters })));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 59_000);
+		expectAcknowledgedOnly(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), {
+					parameters,
+					headers: robotHeaders(credentials.appSecret, FIXED_NOW + 59_000),
+				}),
+			),
+		);
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 61_000);
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), {
+					parameters,
+					headers: robotHeaders(credentials.appSecret, FIXED_NOW + 61_000),
+				}),
+			),
+		);
+	});
+
+	it('is kept per workflow and node, and can be turned off', async () => {
+		expectStarted(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), { workflowId: 'a' })),
+		);
+		expectStarted(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), { workflowId: 'b' })),
+		);
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), { workflowId: 'a', nodeId: 'other' }),
+			),
+		);
+		const off = { mode: 'robot', options: { dedupeMinutes: 0 } };
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), { workflowId: 'c', parameters: off }),
+			),
+		);
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody(), { workflowId: 'c', parameters: off }),
+			),
+		);
+	});
+
+	it('messages without msgId are never treated as duplicates', async () => {
+		const body = sampleRobotBody({ msgId: undefined });
+		expectStarted(await runWebhook(robotRequest(credentials, body)));
+		expectStarted(await runWebhook(robotRequest(credentials, body)));
+	});
+
+	it('a filtered message does not use up its msgId', async () => {
+		const only = (options: Record<string, unknown>) => ({ parameters: { mode: 'robot', options } });
+		expectAcknowledgedOnly(
+			await runWebhook(robotRequest(credentials, sampleRobotBody(), only({ chatType: 'single' }))),
+		);
+		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody(), only({}))));
+	});
+});
