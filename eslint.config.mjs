@@ -1,10 +1,10 @@
 // Mirrors the config of `@n8n/node-cli/eslint` (the one `n8n-node lint` and the verification
-// scanner apply), wired up directly because @n8n/node-cli does not install on Node 20.
+// scanner apply), wired up directly because @n8n/node-cli does not install on Node 20. The
+// import-x block of node-cli is left out: the scanner does not run it, and its native resolver
+// has platform packages the npm mirror here does not serve, which breaks `npm ci`.
 import eslint from '@eslint/js';
 import { globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
-import importPlugin from 'eslint-plugin-import-x';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesPlugin from 'eslint-plugin-n8n-nodes-base';
 
@@ -16,7 +16,6 @@ export default tseslint.config(
 			eslint.configs.recommended,
 			tseslint.configs.recommended,
 			n8nCommunityNodesPlugin.configs.recommended,
-			importPlugin.flatConfigs.recommended,
 		],
 		rules: {
 			'prefer-spread': 'off',
@@ -25,9 +24,6 @@ export default tseslint.config(
 	},
 	{
 		plugins: { 'n8n-nodes-base': n8nNodesPlugin },
-		settings: {
-			'import-x/resolver-next': [createTypeScriptImportResolver()],
-		},
 	},
 	{
 		files: ['package.json'],
