@@ -59,6 +59,7 @@ export default tseslint.config(
 			'@n8n/community-nodes/no-restricted-globals': 'off',
 			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@n8n/community-nodes/missing-paired-item': 'off',
 			'@n8n/community-nodes/require-node-api-error': 'off',
 			'@typescript-eslint/no-non-null-assertion': 'off',

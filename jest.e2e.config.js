@@ -1,0 +1,18 @@
+/**
+ * End-to-end tests against a real n8n (scripts/n8n-instance.ts). Run through `npm run test:e2e`,
+ * which builds the package and installs the pinned n8n first.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+	testEnvironment: '<rootDir>/test/e2e/support/e2e-environment.js',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.scripts.json' }],
+	},
+	globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
+	// One n8n at a time: the machine has two cores and each instance takes one while it boots.
+	maxWorkers: 1,
+	testTimeout: 120000,
+	slowTestThreshold: 60,
+};

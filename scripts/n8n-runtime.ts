@@ -1,0 +1,213 @@
+// Where the pinned n8n lives, the environment that isolates it, and how its CLI is run.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const PACKAGE_NAME = 'n8n-nodes-dingtalk-robot';
+
+/** Fixed so that CLI imports and `n8n start` agree; protects nothing but throw-away test data. */
+export const E2E_ENCRYPTION_KEY = 'n8n-dingtalk-e2e-fixed-key-for-throwaway-data';
+
+let cachedRepoRoot: string | undefined;
+
+/** The package root, found by walking up (this file also runs compiled from another folder). */
+export function repoRoot(): string {
+	if (cachedRepoRoot) return cachedRepoRoot;
+	let dir = __dirname;
+	for (;;) {
+		const manifest = path.join(dir, 'package.json');
+		if (fs.existsSync(manifest)) {
+			const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string };
+			if (name === PACKAGE_NAME) return (cachedRepoRoot = dir);
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir)
+			throw new Error(`Cannot find the ${PACKAGE_NAME} package root above ${__dirname}`);
+		dir = parent;
+	}
+}
+
+/**
+ * The pinned n8n version (scripts/pinned-n8n/package.json, which scripts/n8n-install.sh installs):
+ * 2.8.4 is the newest n8n whose engines allow Node 20.
+ */
+export function n8nVersion(): string {
+	const pin = path.join(repoRoot(), 'scripts', 'pinned-n8n', 'package.json');
+	const { dependencies } = JSON.parse(fs.readFileSync(pin, 'utf8')) as {
+		dependencies: { n8n: string };
+	};
+	return dependencies.n8n;
+}
+
+export function n8nInstallDir(): string {
+	const home = process.env.N8N_E2E_HOME ?? path.join(repoRoot(), '.n8n-e2e');
+	return path.join(home, `n8n-${n8nVersion()}`);
+}
+
+/** Resolves a module from inside the n8n install (its sqlite3, flatted, ...), not from the package. */
+export function requireFromN8n<T>(moduleName: string): T {
+	const resolved = require.resolve(moduleName, { paths: [n8nInstallDir()] });
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(resolved) as T;
+}
+
+export function assertN8nInstalled(): void {
+	const marker = path.join(n8nInstallDir(), '.install-complete');
+	if (
+		!fs.existsSync(marker) ||
+		!fs.readFileSync(marker, 'utf8').startsWith(`n8n@${n8nVersion()} `)
+	) {
+		throw new Error(
+			`n8n ${n8nVersion()} is not installed in ${path.relative(repoRoot(), n8nInstallDir())}: run \`bash scripts/n8n-install.sh\``,
+		);
+	}
+}
+
+export function n8nBin(): string {
+	return path.join(n8nInstallDir(), 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
+/** An ephemeral loopback port. Another process could take it before n8n binds; n8n then fails loudly. */
+export async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const { port } = server.address() as net.AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+export interface N8nEnvOptions {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	extra?: Record<string, string>;
+}
+
+// Only what a shell needs is inherited: jest's NODE_ENV=test or a developer's N8N_* variables would
+// otherwise change how n8n behaves.
+const INHERITED_VARIABLES = [
+	'PATH',
+	'HOME',
+	'LANG',
+	'LC_ALL',
+	'TMPDIR',
+	'TEMP',
+	'TMP',
+	'SystemRoot',
+];
+
+/** Environment of an isolated, loopback-only, quiet n8n (docs "Isolate n8n" + notes §5.3). */
+export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const name of INHERITED_VARIABLES) {
+		if (process.env[name] !== undefined) env[name] = process.env[name];
+	}
+	const origin = `http://127.0.0.1:${options.port}`;
+	return {
+		...env,
+		TZ: 'UTC',
+		GENERIC_TIMEZONE: 'UTC',
+		N8N_USER_FOLDER: options.userFolder,
+		N8N_ENCRYPTION_KEY: E2E_ENCRYPTION_KEY,
+		DB_TYPE: 'sqlite',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_PORT: String(options.port),
+		WEBHOOK_URL: `${origin}/`,
+		N8N_EDITOR_BASE_URL: `${origin}/`,
+		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_SECURE_COOKIE: 'false',
+		// No call leaves the machine: telemetry, version checks, templates, banners, license renewal,
+		// the verified-community-nodes catalogue.
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
+		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		// <user folder>/.n8n/nodes is where the packed package is installed.
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		// Every execution is kept, and none is pruned while a test counts them.
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		EXECUTIONS_DATA_PRUNE: 'false',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_LOG_LEVEL: options.logLevel ?? 'info',
+		...options.extra,
+	};
+}
+
+export interface CliResult {
+	code: number | null;
+	output: string;
+}
+
+/** Runs one n8n CLI command to completion; stdout and stderr are captured together, in order. */
+export function runN8nCli(
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	options: { cwd: string; timeoutMs?: number },
+): Promise<CliResult> {
+	return new Promise((resolve, reject) => {
+		// Dev tooling, never shipped: the rule is meant for node code.
+		const child = spawn(process.execPath, [n8nBin(), ...args], {
+			cwd: options.cwd,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		const timer = setTimeout(() => {
+			killGroup(child.pid, 'SIGKILL');
+			reject(
+				new Error(
+					`n8n ${args[0]} did not finish in ${options.timeoutMs ?? 120000} ms:\n${tail(output)}`,
+				),
+			);
+		}, options.timeoutMs ?? 120_000);
+		child.once('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.once('close', (code) => {
+			clearTimeout(timer);
+			// The command is done; a task runner it started must not outlive it.
+			killGroup(child.pid, 'SIGKILL');
+			resolve({ code, output });
+		});
+	});
+}
+
+/** Signals a whole process group (n8n plus its task runners); a group that is gone is not an error. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+	if (!pid) return;
+	try {
+		process.kill(-pid, signal);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+	}
+}
+
+export function tail(text: string, lines = 40): string {
+	return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
