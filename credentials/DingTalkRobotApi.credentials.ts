@@ -103,7 +103,8 @@ export class DingTalkRobotApi implements ICredentialType {
 			failOn(
 				'errmsg',
 				'invalid timestamp',
-				"Timestamp rejected: the n8n server clock is more than one hour off DingTalk's time.",
+				// A request without a secret has no timestamp, which DingTalk reports the same way.
+				"Timestamp rejected: 加签 is enabled on the robot but no secret is set, or the n8n server clock is more than one hour off DingTalk's time.",
 			),
 			failOn(
 				'errcode',

@@ -39,6 +39,8 @@ function apiError(
 		itemIndex,
 		httpCode: httpCode ? String(httpCode) : undefined,
 	});
+	// NodeApiError swaps a message that mentions a network code (ECONNRESET...) for a generic one.
+	error.message = message;
 	// Keep DingTalk's own code where continueOnFail output and tests can read it.
 	error.context.errcode = response.errcode;
 	error.context.errmsg = response.errmsg;
@@ -46,7 +48,12 @@ function apiError(
 }
 
 /** Interprets one answer: DingTalk reports failures with HTTP 200 and a non-zero errcode. */
-function judge(this: IExecuteFunctions, itemIndex: number, reply: DingTalkReply): Outcome {
+function judge(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	reply: DingTalkReply,
+	unsigned: boolean,
+): Outcome {
 	const { statusCode, body } = reply;
 	const hasErrcode = body.errcode !== undefined && body.errcode !== null && body.errcode !== '';
 	if (statusCode >= 500 || statusCode === 429) {
@@ -87,7 +94,7 @@ function judge(this: IExecuteFunctions, itemIndex: number, reply: DingTalkReply)
 	const errcode = Number(body.errcode);
 	if (errcode === 0) return { ok: true, reply: body };
 	const errmsg = String(body.errmsg ?? '');
-	const info = describeDingTalkError(errcode, errmsg);
+	const info = describeDingTalkError(errcode, errmsg, { unsigned });
 	const error = apiError.call(
 		this,
 		itemIndex,
@@ -109,15 +116,17 @@ async function sendOnce(
 			target.kind === 'robot'
 				? await sendToRobot.call(this, target.baseUrl, message)
 				: await sendToSession.call(this, target.url, message);
-		return judge.call(this, itemIndex, reply);
+		return judge.call(this, itemIndex, reply, target.kind === 'robot' && !target.signed);
 	} catch (error) {
-		const cause = (error as { cause?: { code?: string }; code?: string }) ?? {};
-		const code = cause.code ?? cause.cause?.code ?? 'network error';
+		// httpRequestWithAuthentication wraps network failures in a NodeApiError that drops the
+		// original error and its code; the original message ("socket hang up") stays in `messages`.
+		const failure = (error ?? {}) as { code?: string; messages?: string[]; message?: string };
+		const reason = failure.code || failure.messages?.[0] || failure.message || 'network error';
 		const wrapped = apiError.call(
 			this,
 			itemIndex,
-			{ code } as JsonObject,
-			`Could not reach DingTalk (${code})`,
+			{ reason } as JsonObject,
+			`Could not reach DingTalk (${reason})`,
 			'The connection failed or timed out. Check that the n8n server can reach the Base URL of the credential.',
 		);
 		return { ok: false, retry: true, throttled: false, error: wrapped };

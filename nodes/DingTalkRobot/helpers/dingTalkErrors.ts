@@ -20,7 +20,12 @@ const TOKEN_CODES = new Set([300005, 400101, 40035]);
 const UNKNOWN_TOKEN_HINT =
 	'DingTalk does not know this access token. Copy the webhook URL again from the group settings (Group Settings → Bots → the robot → Webhook) into the credential.';
 
-export function describeDingTalkError(errcode: number, errmsg: string): DingTalkErrorInfo {
+/** `unsigned`: the request went to a robot webhook without timestamp and sign (no secret set). */
+export function describeDingTalkError(
+	errcode: number,
+	errmsg: string,
+	context: { unsigned?: boolean } = {},
+): DingTalkErrorInfo {
 	const message = (errmsg ?? '').toLowerCase();
 
 	if (THROTTLE_CODES.has(errcode) || /too fast|too many|限流/.test(message)) {
@@ -43,6 +48,14 @@ export function describeDingTalkError(errcode: number, errmsg: string): DingTalk
 				kind: 'security',
 				retryable: false,
 				hint: "The message contains none of the robot's keywords (关键词). Add the keywords to the credential so the node appends one, or include one in the message.",
+			};
+		}
+		// Without a secret the request has no timestamp or sign, which DingTalk reports as a bad one.
+		if (context.unsigned && (message.includes('timestamp') || message.includes('sign'))) {
+			return {
+				kind: 'security',
+				retryable: false,
+				hint: 'The robot has 加签 (signing) enabled but the credential has no Secret. Copy the SEC... value from the robot security settings into the credential.',
 			};
 		}
 		if (message.includes('timestamp')) {

@@ -21,6 +21,16 @@ export type MessageBuilder = (this: IExecuteFunctions, itemIndex: number) => Rob
 
 const MENTION_STYLE = { text: 'text', markdown: 'markdown' } as const;
 
+/** The parameter of each operation that holds most of the message, named when it is too long. */
+const LONGEST_PARAMETER: Record<string, string> = {
+	sendText: 'content',
+	sendMarkdown: 'text',
+	sendLink: 'text',
+	sendActionCard: 'text',
+	sendFeedCard: 'links',
+	sendRaw: 'jsonMessage',
+};
+
 /** Cleans the @ lists, refuses more than DingTalk allows, and makes the @ actually notify. */
 export function prepareMentions(message: RobotMessage, insertMissing: boolean): RobotMessage {
 	if (!message.at) return message;
@@ -96,7 +106,8 @@ export async function sendItems(
 			message = ensureKeyword(message, target, (options.missingKeyword as string) ?? 'append');
 			const msgUuid = String(options.msgUuid || message.msgUuid || randomUUID());
 			message = { ...message, msgUuid };
-			checkMessageSize(message);
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			checkMessageSize(message, LONGEST_PARAMETER[operation]);
 
 			const { reply, attempts } = await deliver.call(this, itemIndex, target, message, {
 				limits: {

@@ -6,7 +6,7 @@ import { MessageFieldError } from './interfaces';
 
 /** Where a message goes: the credential's robot webhook, or a sessionWebhook of a received message. */
 export type SendTarget =
-	| { kind: 'robot'; baseUrl: string; pacingKey: string; keywords: string[] }
+	| { kind: 'robot'; baseUrl: string; pacingKey: string; keywords: string[]; signed: boolean }
 	| { kind: 'session'; url: string };
 
 const DINGTALK_SESSION_HOSTS = new Set(['oapi.dingtalk.com']);
@@ -129,6 +129,8 @@ export async function resolveTarget(
 			.update(`${originOf(baseUrl)}|${token}`)
 			.digest('hex'),
 		keywords: parseKeywords(credentials.keywords as string),
+		// Mirrors the credential's authenticate(), which signs only when a secret is set.
+		signed: String(credentials.secret ?? '').trim().length > 0,
 	};
 }
 

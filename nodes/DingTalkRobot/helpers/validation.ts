@@ -52,11 +52,12 @@ export function messageBytes(message: RobotMessage): number {
 	return Buffer.byteLength(JSON.stringify(message), 'utf8');
 }
 
-export function checkMessageSize(message: RobotMessage) {
+/** `field` names the parameter to shorten in the error (the one holding most of the text). */
+export function checkMessageSize(message: RobotMessage, field = 'message') {
 	const bytes = messageBytes(message);
 	if (bytes > MAX_MESSAGE_BYTES) {
 		throw new MessageFieldError(
-			'message',
+			field,
 			`The message is ${bytes} bytes; DingTalk accepts at most ${MAX_MESSAGE_BYTES} bytes`,
 			'Shorten the text or split it into several messages.',
 		);

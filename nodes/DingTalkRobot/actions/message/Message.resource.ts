@@ -92,10 +92,12 @@ export const description: INodeProperties[] = [
 		displayName: 'Session Webhook Expires At',
 		name: 'sessionWebhookExpiredTime',
 		type: 'string',
-		default: '={{ $json.sessionWebhookExpiredTime }}',
+		// The DingTalk Trigger outputs sessionWebhookExpiresAt; DingTalk's own payload says
+		// sessionWebhookExpiredTime.
+		default: '={{ $json.sessionWebhookExpiresAt ?? $json.sessionWebhookExpiredTime }}',
 		displayOptions: { show: { resource: ['message'], sendTo: ['sessionWebhook'] } },
 		description:
-			'The sessionWebhookExpiredTime of the received message (milliseconds). The node fails clearly instead of sending when it has passed. Leave empty to skip the check.',
+			'When the session webhook expires (milliseconds): sessionWebhookExpiresAt of a DingTalk Trigger item, or sessionWebhookExpiredTime of a raw robot message. The node fails clearly instead of sending when it has passed. Leave empty to skip the check.',
 	},
 	...sendActionCard.description,
 	...sendFeedCard.description,
