@@ -109,7 +109,7 @@ export class DingTalkRobotApi implements ICredentialType {
 			failOn(
 				'errcode',
 				310000,
-				"Security check failed (310000): the robot's IP allow-list does not include this n8n server, or 加签 is enabled and no secret is set.",
+				"Security check failed (310000): the secret does not match the robot's 加签 setting, the robot's IP allow-list does not include this n8n server, or 加签 is enabled and no secret is set. DingTalk's errmsg in the n8n log says which.",
 			),
 			failOn(
 				'errcode',

@@ -176,7 +176,7 @@ describe('mention lists', () => {
 			}),
 			{ items: [{ users }] },
 		);
-		expectFieldError(error, { item: 0, parameter: 'mentions', message: /51 people.*at most 50/ });
+		expectFieldError(error, { item: 0, parameter: 'atMobiles / atUserIds', message: /51 people.*at most 50/ });
 		expect(fake().requests).toHaveLength(0);
 	});
 });

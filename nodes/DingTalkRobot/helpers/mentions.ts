@@ -23,6 +23,15 @@ export function parseMentionList(value: unknown): string[] {
 	return [...new Set(parts)];
 }
 
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `@id` stands in the content as a whole mention, not as the start of a longer one. */
+export function mentionsId(content: string, id: string): boolean {
+	return new RegExp(`@${escapeRegExp(id)}(?![A-Za-z0-9_-])`).test(content);
+}
+
 /**
  * DingTalk only notifies a mentioned person in text and markdown when `@mobile` or `@userId`
  * also appears in the content, so add the missing ones at the end.
@@ -32,7 +41,7 @@ export function insertMissingMentions(
 	ids: string[],
 	style: 'text' | 'markdown',
 ): string {
-	const missing = ids.filter((id) => !content.includes(`@${id}`));
+	const missing = ids.filter((id) => !mentionsId(content, id));
 	if (missing.length === 0) return content;
 	const mentions = missing.map((id) => `@${id}`).join(' ');
 	if (content.length === 0) return mentions;

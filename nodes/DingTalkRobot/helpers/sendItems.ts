@@ -39,7 +39,7 @@ export function prepareMentions(message: RobotMessage, insertMissing: boolean): 
 	const isAtAll = message.at.isAtAll === true || String(message.at.isAtAll) === 'true';
 	if (atMobiles.length + atUserIds.length > MAX_MENTIONS) {
 		throw new MessageFieldError(
-			'mentions',
+			'atMobiles / atUserIds',
 			`${atMobiles.length + atUserIds.length} people are mentioned; DingTalk allows at most ${MAX_MENTIONS} in one message`,
 			'Mention fewer people, split the message, or use "Mention Everyone".',
 		);
