@@ -1,10 +1,41 @@
 import type {
 	IAuthenticateRuleResponseCode,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+
+const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
+const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
+
+function originOf(value: string): string | undefined {
+	try {
+		return new URL(value).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Whether a request goes to the app access token endpoint of this credential's API Base URL. */
+function isAccessTokenRequest(
+	credentials: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+) {
+	const apiBaseUrl = String(credentials.apiBaseUrl || DEFAULT_API_BASE_URL).trim();
+	let target: URL;
+	try {
+		target = new URL(request.url, request.baseURL || undefined);
+	} catch {
+		return false;
+	}
+	return (
+		target.origin === originOf(apiBaseUrl) &&
+		target.pathname.replace(/\/+$/, '') === CREDENTIAL_EXCHANGE_PATH
+	);
+}
 
 function failOnStatus(value: number, message: string) {
 	return { type: 'responseCode', properties: { value, message } } as IAuthenticateRuleResponseCode;
@@ -90,7 +121,37 @@ export class DingTalkAppApi implements ICredentialType {
 			default: 'https://api.dingtalk.com',
 			description: 'Change only for a proxy, a private DingTalk deployment, or local testing',
 		},
+		{
+			displayName: 'Legacy API Base URL',
+			name: 'oapiBaseUrl',
+			type: 'string',
+			default: 'https://oapi.dingtalk.com',
+			description:
+				'Host of DingTalk’s older API, used by the DingTalk Robot node to upload media and to accept session webhooks on this host. Change only for a proxy, a private DingTalk deployment, or local testing.',
+		},
 	];
+
+	/**
+	 * Puts the Client ID and Secret into the body of access token requests, and only there. The
+	 * DingTalk Robot node caches the token for the whole n8n process and sends it itself in the
+	 * x-acs-dingtalk-access-token header.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		if (!isAccessTokenRequest(credentials, requestOptions)) return requestOptions;
+		const body =
+			typeof requestOptions.body === 'object' &&
+			requestOptions.body !== null &&
+			!Buffer.isBuffer(requestOptions.body)
+				? (requestOptions.body as Record<string, unknown>)
+				: {};
+		return {
+			...requestOptions,
+			body: { ...body, appKey: credentials.appKey, appSecret: credentials.appSecret },
+		};
+	}
 
 	// Fetching an app access token proves the Client ID and Secret. The event token and aes_key
 	// cannot be checked against DingTalk; the trigger checks their shape when it is activated.

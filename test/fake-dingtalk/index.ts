@@ -7,5 +7,16 @@ export type {
 	RateLimitOptions,
 	ReceivedMessage,
 	RecordedRequest,
+	SandboxAppRobotMessage,
+	SandboxOptions,
 } from './types';
 export { dingTalkErrors, throttleErrors, type DingTalkError } from './errors';
+export { FakeOpenApi } from './openApi';
+export type {
+	AppRobotMessage,
+	FakeApp,
+	FakeOpenApiOptions,
+	IncomingFile,
+	StoredMedia,
+} from './openApi';
+export type { FakeExtension } from './routing';

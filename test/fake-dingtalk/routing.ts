@@ -16,9 +16,14 @@ export interface RequestContext {
 	now: number;
 }
 
-export type Reply =
+export type Reply = (
 	| { status: number; json: unknown }
-	| { status: number; text: string; contentType: string };
+	/** `text` may be bytes, e.g. a file served by the enterprise-app OpenAPI's download URL. */
+	| { status: number; text: string | Buffer; contentType: string }
+) & {
+	/** Extra response headers (the sandbox page sets a Content-Security-Policy). */
+	headers?: Record<string, string>;
+};
 
 /** A route answers one exact path. Without `methods` the handler sees every method (and rejects the wrong ones itself). */
 export interface Route {
@@ -27,6 +32,15 @@ export interface Route {
 	/** Probes such as /health: not recorded in `requests` and never given an injected fault. */
 	quiet?: boolean;
 	handle(context: RequestContext): Reply | Promise<Reply>;
+}
+
+/**
+ * More endpoints for a FakeDingTalk beside the custom-robot ones (e.g. the enterprise-app
+ * OpenAPI), plugged in with `fake.use(extension)`. `reset()` runs on every `fake.reset()`.
+ */
+export interface FakeExtension {
+	routes(): Route[];
+	reset?(): void;
 }
 
 export interface FakeSession {

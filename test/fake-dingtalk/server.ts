@@ -6,7 +6,8 @@ import { throttleErrors } from './errors';
 import { normalizeRemoteAddress } from './ipAllowList';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rateLimit';
 import { robotSendRoutes } from './robotSend';
-import type { FakeState, Reply, RequestContext, Route } from './routing';
+import { sandboxExtension } from './sandbox';
+import type { FakeExtension, FakeState, Reply, RequestContext, Route } from './routing';
 import type {
 	Fault,
 	FakeDingTalkOptions,
@@ -28,6 +29,7 @@ export class FakeDingTalk {
 	private readonly state: FakeState;
 	private readonly routes: Route[];
 	private readonly faults: Fault[] = [];
+	private readonly extensions: FakeExtension[] = [];
 	private readonly pendingDelays = new Map<NodeJS.Timeout, () => void>();
 	private server?: Server;
 	private url?: string;
@@ -57,8 +59,9 @@ export class FakeDingTalk {
 				handle: () => ({ status: 200, json: { status: 'ok' } }),
 			},
 			...robotSendRoutes(this.state),
-			// Further endpoints (enterprise-app OpenAPI, a web page) plug in here as more Route lists.
+			// Further endpoints (enterprise-app OpenAPI, a web page) plug in through use().
 		];
+		if (options.sandbox) this.use(sandboxExtension(this, options.sandbox));
 	}
 
 	/** Base URL such as `http://127.0.0.1:PORT`; throws before start(). */
@@ -114,6 +117,19 @@ export class FakeDingTalk {
 		return `${this.baseUrl}/robot/sendBySession?session=${encodeURIComponent(id)}`;
 	}
 
+	/** Adds the routes of an extension; a path may be served by one route only. */
+	use(extension: FakeExtension): this {
+		const routes = extension.routes();
+		for (const route of routes) {
+			if (this.routes.some((existing) => existing.path === route.path)) {
+				throw new Error(`FakeDingTalk already serves ${route.path}`);
+			}
+		}
+		this.routes.push(...routes);
+		this.extensions.push(extension);
+		return this;
+	}
+
 	injectFaults(...faults: Fault[]): void {
 		this.faults.push(...faults);
 	}
@@ -125,6 +141,7 @@ export class FakeDingTalk {
 		this.faults.length = 0;
 		this.state.rateLimiter.reset();
 		this.state.acceptedMsgUuids.clear();
+		for (const extension of this.extensions) extension.reset?.();
 	}
 
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -235,6 +252,7 @@ function send(response: ServerResponse, reply: Reply): void {
 			? [JSON.stringify(reply.json), 'application/json;charset=utf-8']
 			: [reply.text, reply.contentType];
 	response.writeHead(reply.status, {
+		...reply.headers,
 		'Content-Type': contentType,
 		'Content-Length': Buffer.byteLength(body),
 	});

@@ -29,6 +29,42 @@ export interface FakeDingTalkOptions {
 	throttleErrcode?: number;
 	/** Words that make DingTalk's content-safety check reject the message (430102). */
 	bannedWords?: string[];
+	/** Serves the sandbox web page at `GET /` and its `/sandbox/*` endpoints when set. */
+	sandbox?: SandboxOptions;
+}
+
+/**
+ * The DingTalk app the sandbox page impersonates when it fires requests at a DingTalk Trigger:
+ * the same values as the trigger's DingTalk App API credential. They are never sent to the page.
+ */
+export interface SandboxOptions {
+	/** Client ID (AppKey): the owner key of encrypted events when `ownerKey` is not set. */
+	appKey?: string;
+	/** Client Secret (AppSecret): signs robot @-messages. Without it the robot form is disabled. */
+	appSecret?: string;
+	/** Event subscription token (签名 token). */
+	eventToken?: string;
+	/** Event subscription aes_key (43 characters). Without token and key the event form is disabled. */
+	eventAesKey?: string;
+	/** Key appended to every encrypted event (the credential's Owner Key); defaults to `appKey`. */
+	ownerKey?: string;
+	/** Default target of the robot form, e.g. `http://127.0.0.1:5678/webhook/<webhookId>/webhook`. */
+	robotTriggerUrl?: string;
+	/** Default target of the event form. */
+	eventTriggerUrl?: string;
+	/** Also list app robot (OpenAPI) messages, e.g. `() => openApi.messages` of a FakeOpenApi. */
+	appRobotMessages?: () => readonly SandboxAppRobotMessage[];
+}
+
+/** An app robot message sent through the OpenAPI, as FakeOpenApi records it. */
+export interface SandboxAppRobotMessage {
+	via: 'group' | 'single';
+	msgKey: string;
+	/** The parsed msgParam (a JSON string on the wire is accepted too). */
+	msgParam: Record<string, unknown> | string;
+	receivedAt: number;
+	openConversationId?: string;
+	userId?: string;
 }
 
 export interface NotifiedPeople {

@@ -21,16 +21,20 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
 import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	dingTalkRobotApi: new DingTalkRobotApi(),
+	dingTalkAppApi: new DingTalkAppApi(),
 };
 
 export interface RunNodeOptions {
 	parameters: INodeParameters;
 	items?: IDataObject[];
+	/** Whole input items, e.g. with binary data; takes precedence over `items`. */
+	inputItems?: INodeExecutionData[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	nodeType?: INodeType;
@@ -110,7 +114,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+	const items: INodeExecutionData[] =
+		options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };
 	const executeData: IExecuteData = { node, data: inputData, source: { main: [null] } } as unknown as IExecuteData;
 	const runExecutionData = {

@@ -193,6 +193,7 @@ describe('DingTalk App API credential', () => {
 			'ownerKey',
 			'outgoingToken',
 			'apiBaseUrl',
+			'oapiBaseUrl',
 		]);
 		for (const secret of ['appSecret', 'eventToken', 'eventAesKey', 'outgoingToken']) {
 			expect(byName[secret].typeOptions).toEqual({ password: true });

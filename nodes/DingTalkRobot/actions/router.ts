@@ -1,9 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import * as appRobot from './appRobot/AppRobot.resource';
 import * as message from './message/Message.resource';
 
-const resources = { message } as const;
+const resources = { appRobot, message } as const;
 
 type Operation = {
 	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;

@@ -1,0 +1,67 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as downloadFile from './downloadFile.operation';
+import * as reply from './reply.operation';
+import * as sendToGroup from './sendToGroup.operation';
+import * as sendToUsers from './sendToUsers.operation';
+import * as uploadMedia from './uploadMedia.operation';
+
+export { downloadFile, reply, sendToGroup, sendToUsers, uploadMedia };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Uses the robot of an internal DingTalk app (企业内部应用机器人) with the DingTalk App API credential. The app needs the robot permissions in the developer console.',
+		name: 'appRobotNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['appRobot'] } },
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['appRobot'] } },
+		options: [
+			{
+				name: 'Download File',
+				value: 'downloadFile',
+				description: 'Download a picture, file, audio or video a user sent to the robot',
+				action: 'Download a received file',
+			},
+			{
+				name: 'Reply to Message',
+				value: 'reply',
+				description:
+					'Answer a message from the DingTalk Trigger, through its session webhook while valid and through the OpenAPI after',
+				action: 'Reply to a received message',
+			},
+			{
+				name: 'Send to Group',
+				value: 'sendToGroup',
+				description: 'Send a message to a group the robot is in',
+				action: 'Send a message to a group',
+			},
+			{
+				name: 'Send to Users',
+				value: 'sendToUsers',
+				description: 'Send a message to people in their 1:1 chat with the robot',
+				action: 'Send a message to users',
+			},
+			{
+				name: 'Upload Media',
+				value: 'uploadMedia',
+				description:
+					'Store a file at DingTalk and get the mediaId that image, audio, file and video messages need',
+				action: 'Upload media',
+			},
+		],
+		default: 'sendToGroup',
+	},
+	...downloadFile.description,
+	...reply.description,
+	...sendToGroup.description,
+	...sendToUsers.description,
+	...uploadMedia.description,
+];

@@ -1,0 +1,95 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { readAppContext } from '../../helpers/appRobot/openApi';
+import { runItems } from '../../helpers/appRobot/runItems';
+import { sendGroupMessage } from '../../helpers/appRobot/send';
+import { requireText } from '../../helpers/validation';
+import {
+	readRetryOptions,
+	readTemplateMessage,
+	retryOptions,
+	robotCodeOf,
+	robotCodeOption,
+	templateProperties,
+} from './common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Conversation ID',
+		name: 'openConversationId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. cid6KeBBLoveMJOGXoYKF5x7EeiodoA==',
+		description:
+			'The openConversationId of the group, e.g. the conversation ID of a message the robot received there. The robot must be in the group.',
+	},
+	...templateProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Cool App Code',
+				name: 'coolAppCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. COOLAPP-1-...',
+				description:
+					'Only when the robot was added to the group as a group cool app (群聊酷应用): its coolAppCode',
+			},
+			...retryOptions,
+			robotCodeOption,
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['appRobot'], operation: ['sendToGroup'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
+	return await runItems.call(this, items, async function (itemIndex) {
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const openConversationId = requireText(
+			this.getNodeParameter('openConversationId', itemIndex, ''),
+			'openConversationId',
+			'Conversation ID',
+		).trim();
+		const message = readTemplateMessage.call(this, itemIndex);
+		const app = await readAppContext.call(this, itemIndex);
+		const robotCode = robotCodeOf(options, app.appKey);
+		const { processQueryKey } = await sendGroupMessage.call(
+			this,
+			itemIndex,
+			app,
+			{
+				robotCode,
+				openConversationId,
+				msgKey: message.msgKey,
+				msgParam: message.msgParam,
+				coolAppCode: String(options.coolAppCode ?? '').trim() || undefined,
+			},
+			readRetryOptions(options),
+		);
+		return {
+			json: {
+				sentTo: 'groupMessages',
+				processQueryKey,
+				openConversationId,
+				robotCode,
+				msgKey: message.msgKey,
+				msgParam: message.params,
+			},
+		};
+	});
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+
+/** What DingTalk's token endpoint gave: the token and its lifetime in seconds. */
+export interface IssuedToken {
+	accessToken: string;
+	expireIn: number;
+}
+
+interface CachedToken {
+	value: string;
+	/** When to stop using it: shortly before DingTalk's expiry. */
+	refreshAt: number;
+}
+
+const MAX_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+const MAX_ENTRIES = 500;
+
+/**
+ * Cache key of one app: a hash of where the token comes from and of the app's credentials, so
+ * the cache holds no secret and a credential with a wrong secret never reuses another's token.
+ */
+export function appTokenKey(apiBaseUrl: string, appKey: string, appSecret: string): string {
+	return createHash('sha256').update(`${apiBaseUrl}\n${appKey}\n${appSecret}`).digest('hex');
+}
+
+/**
+ * App access tokens, shared by every item and execution in this n8n process. A token is used
+ * until shortly before it expires (5 minutes, or a tenth of its lifetime if that is shorter);
+ * concurrent callers that find none wait for the same single request.
+ */
+export class AppTokenCache {
+	private readonly tokens = new Map<string, CachedToken>();
+	private readonly pending = new Map<string, Promise<string>>();
+
+	constructor(private readonly now: () => number = () => Date.now()) {}
+
+	async get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {
+		const cached = this.tokens.get(key);
+		if (cached && this.now() < cached.refreshAt) return cached.value;
+		const inFlight = this.pending.get(key);
+		if (inFlight) return await inFlight;
+
+		const request = (async () => {
+			const issued = await fetchToken();
+			const lifetimeMs = Math.max(0, issued.expireIn * 1000);
+			const margin = Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10);
+			this.store(key, { value: issued.accessToken, refreshAt: this.now() + lifetimeMs - margin });
+			return issued.accessToken;
+		})();
+		this.pending.set(key, request);
+		try {
+			return await request;
+		} finally {
+			this.pending.delete(key);
+		}
+	}
+
+	/** Forgets a token DingTalk refused, unless a newer one has replaced it in the meantime. */
+	invalidate(key: string, token: string): void {
+		if (this.tokens.get(key)?.value === token) this.tokens.delete(key);
+	}
+
+	clear(): void {
+		this.tokens.clear();
+	}
+
+	get size(): number {
+		return this.tokens.size;
+	}
+
+	private store(key: string, token: CachedToken) {
+		const now = this.now();
+		for (const [other, entry] of this.tokens) {
+			if (entry.refreshAt <= now) this.tokens.delete(other);
+		}
+		if (this.tokens.size >= MAX_ENTRIES) {
+			const oldest = this.tokens.keys().next().value;
+			if (oldest !== undefined) this.tokens.delete(oldest);
+		}
+		this.tokens.set(key, token);
+	}
+}
+
+/** The process-wide cache the node uses. */
+export const appTokenCache = new AppTokenCache();

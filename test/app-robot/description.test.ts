@@ -1,0 +1,190 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
+import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+
+const description = new DingTalkRobot().description;
+
+/** Properties the editor shows for an App Robot operation and template (by their displayOptions). */
+function visibleFields(operation: string, msgKey: string): string[] {
+	const shown = (property: INodeProperties) => {
+		const show = property.displayOptions?.show ?? {};
+		return (
+			(show.resource ?? []).includes('appRobot') &&
+			(show.operation ?? []).includes(operation) &&
+			(show.msgKey === undefined || show.msgKey.includes(msgKey))
+		);
+	};
+	return description.properties
+		.filter((property) => shown(property) && property.displayOptions?.show?.msgKey)
+		.map((property) => property.name);
+}
+
+// DingTalk's template table (消息模板), written out independently of the node's own table.
+const FORMS: Record<string, string[]> = {
+	sampleText: ['content'],
+	sampleMarkdown: ['title', 'text'],
+	sampleImageMsg: ['photoURL'],
+	sampleLink: ['title', 'text', 'messageUrl', 'picUrl'],
+	sampleActionCard: ['title', 'text', 'singleTitle', 'singleURL'],
+	sampleActionCard2: ['title', 'text', 'actionTitle1', 'actionURL1', 'actionTitle2', 'actionURL2'],
+	sampleActionCard3: [
+		'title',
+		'text',
+		'actionTitle1',
+		'actionURL1',
+		'actionTitle2',
+		'actionURL2',
+		'actionTitle3',
+		'actionURL3',
+	],
+	sampleActionCard4: [
+		'title',
+		'text',
+		'actionTitle1',
+		'actionURL1',
+		'actionTitle2',
+		'actionURL2',
+		'actionTitle3',
+		'actionURL3',
+		'actionTitle4',
+		'actionURL4',
+	],
+	sampleActionCard5: [
+		'title',
+		'text',
+		'actionTitle1',
+		'actionURL1',
+		'actionTitle2',
+		'actionURL2',
+		'actionTitle3',
+		'actionURL3',
+		'actionTitle4',
+		'actionURL4',
+		'actionTitle5',
+		'actionURL5',
+	],
+	sampleActionCard6: ['title', 'text', 'buttonTitle1', 'buttonUrl1', 'buttonTitle2', 'buttonUrl2'],
+	sampleAudio: ['mediaId', 'duration'],
+	sampleFile: ['mediaId', 'fileName', 'fileType'],
+	sampleVideo: ['videoMediaId', 'videoType', 'duration', 'picMediaId', 'width', 'height'],
+	raw: ['rawMsgKey', 'msgParam'],
+};
+
+describe('node description', () => {
+	it('offers the App Robot resource beside Message, which stays the default', () => {
+		const resource = description.properties.find((property) => property.name === 'resource')!;
+		expect(resource.default).toBe('message');
+		expect(resource.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'appRobot',
+			'message',
+		]);
+	});
+
+	it('asks for the robot credential on Message and the app credential on App Robot', () => {
+		expect(description.credentials).toEqual([
+			expect.objectContaining({
+				name: 'dingTalkRobotApi',
+				required: false,
+				displayOptions: { show: { resource: ['message'] } },
+			}),
+			expect.objectContaining({
+				name: 'dingTalkAppApi',
+				required: true,
+				displayOptions: { show: { resource: ['appRobot'] } },
+			}),
+		]);
+	});
+
+	it('has the five App Robot operations', () => {
+		const operation = description.properties.find(
+			(property) =>
+				property.name === 'operation' &&
+				property.displayOptions?.show?.resource?.includes('appRobot'),
+		)!;
+		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'downloadFile',
+			'reply',
+			'sendToGroup',
+			'sendToUsers',
+			'uploadMedia',
+		]);
+	});
+
+	it.each(['sendToGroup', 'sendToUsers', 'reply'])(
+		'%s: every template shows exactly its fields',
+		(operation) => {
+			const selector = description.properties.find(
+				(property) =>
+					property.name === 'msgKey' &&
+					property.displayOptions?.show?.operation?.includes(operation),
+			)!;
+			const offered = selector.options!.map((option) => (option as { value: string }).value);
+			expect([...offered].sort()).toEqual(Object.keys(FORMS).sort());
+			for (const msgKey of offered) {
+				expect([msgKey, ...visibleFields(operation, msgKey).sort()]).toEqual([
+					msgKey,
+					...FORMS[msgKey].sort(),
+				]);
+			}
+		},
+	);
+
+	it('marks only fields DingTalk does not need or the node fills in as optional', () => {
+		const optional = description.properties
+			.filter(
+				(property) =>
+					property.displayOptions?.show?.operation?.includes('sendToGroup') &&
+					property.displayOptions?.show?.msgKey &&
+					!property.required,
+			)
+			.map((property) => property.name);
+		expect(optional.sort()).toEqual(['fileType', 'height', 'picUrl', 'videoType', 'width']);
+	});
+});
+
+describe('DingTalk App API credential authenticate()', () => {
+	const credential = new DingTalkAppApi();
+	const data = {
+		appKey: 'dingkey',
+		appSecret: 'app-secret',
+		apiBaseUrl: 'https://api.dingtalk.com',
+	};
+
+	it('adds the Client ID and Secret to the token request only', async () => {
+		const token = await credential.authenticate(data, {
+			method: 'POST',
+			baseURL: 'https://api.dingtalk.com',
+			url: '/v1.0/oauth2/accessToken',
+			body: {},
+		});
+		expect(token.body).toEqual({ appKey: 'dingkey', appSecret: 'app-secret' });
+
+		const send = {
+			method: 'POST' as const,
+			baseURL: 'https://api.dingtalk.com',
+			url: '/v1.0/robot/groupMessages/send',
+			body: { a: 1 },
+		};
+		expect(await credential.authenticate(data, send)).toBe(send);
+	});
+
+	it('never sends them to another host, even on the same path', async () => {
+		const elsewhere = {
+			method: 'POST' as const,
+			url: 'https://collector.example.com/v1.0/oauth2/accessToken',
+			body: {},
+		};
+		expect(await credential.authenticate(data, elsewhere)).toBe(elsewhere);
+	});
+
+	it('follows a custom API Base URL', async () => {
+		const custom = { ...data, apiBaseUrl: 'http://127.0.0.1:9999/' };
+		const token = await credential.authenticate(custom, {
+			method: 'POST',
+			url: 'http://127.0.0.1:9999/v1.0/oauth2/accessToken',
+			body: {},
+		});
+		expect(token.body).toMatchObject({ appKey: 'dingkey' });
+	});
+});

@@ -1,0 +1,202 @@
+/**
+ * Shared set-up of the App Robot tests: a FakeDingTalk on loopback with the enterprise-app
+ * OpenAPI plugged in, apps with fresh keys per test, node parameters, and access to what the
+ * fake received. Everything runs through runNode, so through n8n's own request path.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
+
+import { appTokenCache } from '../../nodes/DingTalkRobot/helpers/appRobot/accessToken';
+import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import type {
+	FakeApp,
+	FakeDingTalkOptions,
+	FakeOpenApiOptions,
+	RecordedRequest,
+} from '../fake-dingtalk';
+import { runNode } from '../helpers/runNode';
+import type { RunNodeOptions } from '../helpers/runNode';
+
+export const TOKEN_PATH = '/v1.0/oauth2/accessToken';
+export const GROUP_PATH = '/v1.0/robot/groupMessages/send';
+export const BATCH_PATH = '/v1.0/robot/oToMessages/batchSend';
+
+export type AppOperation = 'sendToGroup' | 'sendToUsers' | 'reply' | 'uploadMedia' | 'downloadFile';
+
+export interface AppCredential extends ICredentialDataDecryptedObject {
+	appKey: string;
+	appSecret: string;
+	apiBaseUrl: string;
+	oapiBaseUrl: string;
+}
+
+export interface TestApp {
+	appKey: string;
+	appSecret: string;
+	credential: AppCredential;
+	/** Ready for runNode's `credentials`. */
+	credentials: { dingTalkAppApi: AppCredential };
+}
+
+export interface TestServer {
+	fake: FakeDingTalk;
+	openApi: FakeOpenApi;
+}
+
+let counter = 0;
+
+/** Starts a fake with the OpenAPI per test file; resets it and the node's token cache before each test. */
+export function useFakeOpenApi(
+	options: { fake?: FakeDingTalkOptions; openApi?: FakeOpenApiOptions } = {},
+): () => TestServer {
+	let server: TestServer | undefined;
+	beforeAll(async () => {
+		const fake = new FakeDingTalk(options.fake);
+		const openApi = new FakeOpenApi(options.openApi);
+		fake.use(openApi);
+		await fake.start();
+		server = { fake, openApi };
+	});
+	afterAll(async () => {
+		await server?.fake.stop();
+	});
+	beforeEach(() => {
+		server?.fake.reset();
+		appTokenCache.clear();
+	});
+	return () => {
+		if (!server) throw new Error('the fake DingTalk is not started yet');
+		return server;
+	};
+}
+
+/** Registers an app with a fresh AppKey and secret, and returns a credential pointing at the fake. */
+export function addApp(
+	server: TestServer,
+	app: Partial<FakeApp> = {},
+	credential: Partial<AppCredential> = {},
+): TestApp {
+	counter += 1;
+	const appKey = app.appKey ?? `dingapp${counter}${randomBytes(4).toString('hex')}`;
+	const appSecret = app.appSecret ?? `secret-${randomBytes(12).toString('hex')}`;
+	server.openApi.addApp({ ...app, appKey, appSecret });
+	const data: AppCredential = {
+		appKey,
+		appSecret,
+		apiBaseUrl: server.fake.baseUrl,
+		oapiBaseUrl: server.fake.baseUrl,
+		...credential,
+	};
+	return { appKey, appSecret, credential: data, credentials: { dingTalkAppApi: data } };
+}
+
+/** Node parameters of the App Robot resource. */
+export function appParams(
+	operation: AppOperation,
+	fields: INodeParameters = {},
+	options: IDataObject = {},
+): INodeParameters {
+	return { resource: 'appRobot', operation, ...fields, options: options as INodeParameters };
+}
+
+export async function run(
+	app: TestApp | undefined,
+	parameters: INodeParameters,
+	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
+): Promise<INodeExecutionData[]> {
+	const { output } = await runNode({
+		...extra,
+		parameters,
+		credentials: app ? app.credentials : undefined,
+	});
+	return output;
+}
+
+/** Runs the node and returns what it threw; fails the test when it did not throw. */
+export async function runExpectingError(
+	app: TestApp | undefined,
+	parameters: INodeParameters,
+	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
+): Promise<Error & { description?: string | null; context?: IDataObject }> {
+	let output: INodeExecutionData[] | undefined;
+	try {
+		output = await run(app, parameters, extra);
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error(`the node did not throw; it returned ${JSON.stringify(output)}`);
+}
+
+export function requestsTo(server: TestServer, path: string): RecordedRequest[] {
+	return server.fake.requests.filter((request) => request.path === path);
+}
+
+export function bodyOf(request: RecordedRequest): IDataObject {
+	return JSON.parse(request.rawBody) as IDataObject;
+}
+
+/** A DingTalk Trigger item for a message received in a group or a 1:1 chat. */
+export function triggerItem(
+	server: TestServer,
+	app: TestApp,
+	options: {
+		type: 'group' | 'single';
+		conversationId?: string;
+		staffId?: string;
+		sessionExpiresAt: number;
+		sessionId?: string;
+	},
+): IDataObject {
+	const sessionWebhook = server.fake.addSession(options.sessionExpiresAt, options.sessionId);
+	return {
+		messageId: `msg${randomBytes(6).toString('hex')}`,
+		messageType: 'text',
+		text: '/report',
+		createdAt: options.sessionExpiresAt - 5_400_000,
+		sender: { nick: '小钉', staffId: options.staffId ?? 'staff-alice', id: '$:LWCP_v1:$x' },
+		conversation: {
+			id: options.conversationId ?? 'cid-group-1',
+			type: options.type,
+			title: options.type === 'group' ? '测试群' : '',
+		},
+		robotCode: app.appKey,
+		sessionWebhook,
+		sessionWebhookExpiresAt: options.sessionExpiresAt,
+		downloadCodes: [],
+	};
+}
+
+/** Uploads a file through the node's Upload Media operation and returns its mediaId. */
+export async function uploadThroughNode(
+	app: TestApp,
+	mediaType: 'image' | 'voice' | 'video' | 'file',
+	fileName: string,
+	mimeType: string,
+	data: Buffer = Buffer.from(`${fileName} bytes`),
+): Promise<string> {
+	const output = await run(
+		app,
+		appParams('uploadMedia', { binaryPropertyName: 'data', mediaType }),
+		{
+			inputItems: [binaryItem(data, fileName, mimeType)],
+		},
+	);
+	return output[0].json.mediaId as string;
+}
+
+export function binaryItem(
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+	property = 'data',
+): INodeExecutionData {
+	return {
+		json: {},
+		binary: { [property]: { data: data.toString('base64'), mimeType, fileName } },
+	};
+}

@@ -1,0 +1,113 @@
+import { randomInt } from 'node:crypto';
+
+import { FakeDingTalk } from './server';
+import type { SandboxAppRobotMessage } from './types';
+
+/**
+ * Starts the fake DingTalk server with its sandbox page and one custom robot, and returns the
+ * credential data that points n8n at it: what `npm run dev` needs to let a newcomer try every
+ * operation without a DingTalk account.
+ */
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomText(length: number, alphabet = ALPHANUMERIC): string {
+	let text = '';
+	for (let i = 0; i < length; i++) text += alphabet[randomInt(alphabet.length)];
+	return text;
+}
+
+/** The secrets shared by the sandbox and the n8n credentials. Pass them in to keep them across runs. */
+export interface SandboxSecrets {
+	/** Custom robot access token (DingTalk Robot API credential). */
+	accessToken: string;
+	/** Custom robot 加签 secret, SEC… (DingTalk Robot API credential). */
+	robotSecret: string;
+	/** DingTalk App API credential. */
+	appKey: string;
+	appSecret: string;
+	eventToken: string;
+	/** 43 letters and digits. */
+	eventAesKey: string;
+}
+
+export function generateSandboxSecrets(): SandboxSecrets {
+	return {
+		accessToken: randomText(64, '0123456789abcdef'),
+		robotSecret: `SEC${randomText(64, '0123456789abcdef')}`,
+		appKey: `ding${randomText(16, 'abcdefghijklmnopqrstuvwxyz0123456789')}`,
+		appSecret: randomText(64),
+		eventToken: randomText(24),
+		eventAesKey: randomText(43),
+	};
+}
+
+export interface StartSandboxOptions {
+	/** Port on 127.0.0.1; default 0 (any free port). */
+	port?: number;
+	secrets?: SandboxSecrets;
+	/** Prefilled target of the page's robot form (a DingTalk Trigger in Robot Messages mode). */
+	robotTriggerUrl?: string;
+	/** Prefilled target of the page's event form (a DingTalk Trigger in Event Subscription mode). */
+	eventTriggerUrl?: string;
+	/** Also list app robot messages, e.g. `() => openApi.messages` of a FakeOpenApi plugged in with use(). */
+	appRobotMessages?: () => readonly SandboxAppRobotMessage[];
+}
+
+export interface RunningSandbox {
+	fake: FakeDingTalk;
+	/** The page, e.g. http://127.0.0.1:PORT/ */
+	pageUrl: string;
+	secrets: SandboxSecrets;
+	/** `data` of an n8n credential of type dingTalkRobotApi. */
+	robotCredentialData: { accessToken: string; secret: string; keywords: string; baseUrl: string };
+	/** `data` of an n8n credential of type dingTalkAppApi. */
+	appCredentialData: {
+		appKey: string;
+		appSecret: string;
+		eventToken: string;
+		eventAesKey: string;
+		ownerKey: string;
+		outgoingToken: string;
+		apiBaseUrl: string;
+	};
+	stop(): Promise<void>;
+}
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+	const secrets = options.secrets ?? generateSandboxSecrets();
+	const fake = new FakeDingTalk({
+		robots: [{ token: secrets.accessToken, secret: secrets.robotSecret }],
+		sandbox: {
+			appKey: secrets.appKey,
+			appSecret: secrets.appSecret,
+			eventToken: secrets.eventToken,
+			eventAesKey: secrets.eventAesKey,
+			robotTriggerUrl: options.robotTriggerUrl,
+			eventTriggerUrl: options.eventTriggerUrl,
+			appRobotMessages: options.appRobotMessages,
+		},
+	});
+	const baseUrl = await fake.start(options.port ?? 0);
+	return {
+		fake,
+		pageUrl: `${baseUrl}/`,
+		secrets,
+		robotCredentialData: {
+			accessToken: secrets.accessToken,
+			secret: secrets.robotSecret,
+			keywords: '',
+			baseUrl,
+		},
+		appCredentialData: {
+			appKey: secrets.appKey,
+			appSecret: secrets.appSecret,
+			eventToken: secrets.eventToken,
+			eventAesKey: secrets.eventAesKey,
+			ownerKey: '',
+			outgoingToken: '',
+			apiBaseUrl: baseUrl,
+		},
+		stop: () => fake.stop(),
+	};
+}

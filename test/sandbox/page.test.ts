@@ -1,0 +1,372 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { FakeDingTalk } from '../fake-dingtalk';
+import { OK, postJson, signedSendUrl } from '../fake-dingtalk/testClient';
+import { generateCredentials } from '../trigger/requests';
+import { startStandInTrigger, type StandInTrigger } from './standInTrigger';
+
+/**
+ * Drives the sandbox page in Debian's headless Chromium through playwright-core (no browser
+ * download). Skipped, saying why, when either is missing.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+const SCREENSHOT = path.join(__dirname, '..', '..', 'test-results', 'sandbox.png');
+
+/** The few playwright-core calls this test makes (the package is an optional devDependency). */
+interface Locator {
+	count(): Promise<number>;
+	allTextContents(): Promise<string[]>;
+	textContent(): Promise<string | null>;
+	getAttribute(name: string): Promise<string | null>;
+	inputValue(): Promise<string>;
+	first(): Locator;
+	locator(selector: string): Locator;
+	fill(value: string): Promise<void>;
+	click(): Promise<void>;
+	selectOption(value: string): Promise<unknown>;
+}
+interface Page {
+	goto(url: string): Promise<unknown>;
+	locator(selector: string): Locator;
+	screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+	on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
+	on(event: 'pageerror', listener: (error: Error) => void): void;
+}
+interface Browser {
+	newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
+	close(): Promise<void>;
+}
+interface PlaywrightCore {
+	chromium: {
+		launch(options: {
+			executablePath: string;
+			headless: boolean;
+			args: string[];
+		}): Promise<Browser>;
+	};
+}
+
+function playwrightCorePath(): string | undefined {
+	try {
+		return require.resolve('playwright-core');
+	} catch {
+		return undefined;
+	}
+}
+
+const modulePath = playwrightCorePath();
+const missing = !existsSync(CHROMIUM)
+	? `${CHROMIUM} is missing (apt-get install -y chromium)`
+	: !modulePath
+		? 'playwright-core is not installed (it is a devDependency)'
+		: undefined;
+
+/** Polls until `check` stops throwing (page updates arrive by polling too). */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			return await check();
+		} catch (error) {
+			if (Date.now() > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+}
+
+if (missing) {
+	console.warn(`Sandbox page test skipped: ${missing}.`);
+	describe('sandbox page in headless Chromium', () => {
+		it.skip(`skipped: ${missing}`, () => undefined);
+	});
+} else {
+	describe('sandbox page in headless Chromium', () => {
+		jest.setTimeout(90_000);
+
+		const credentials = generateCredentials(9090);
+		const robot = {
+			token: 'sandbox-page-robot-42ab',
+			secret: 'SECsandboxPageSecret0001',
+			members: [{ userId: 'alice01' }, { mobile: '13800000000' }],
+		};
+		let fake: FakeDingTalk;
+		let base: string;
+		let robotTrigger: StandInTrigger;
+		let eventTrigger: StandInTrigger;
+		let browser: Browser;
+		let page: Page;
+		const pageProblems: string[] = [];
+
+		const picture = (text: string, color: string) =>
+			`${base}/sandbox/placeholder.svg?text=${encodeURIComponent(text)}&color=${color}`;
+
+		/** Sends like the action node: signed /robot/send with a fresh timestamp. */
+		async function send(message: IDataObject) {
+			const answer = await postJson(
+				signedSendUrl(base, robot.token, robot.secret, Date.now()),
+				message,
+			);
+			expect(answer.json).toEqual(OK);
+		}
+
+		beforeAll(async () => {
+			robotTrigger = await startStandInTrigger({
+				mode: 'robot',
+				credentials,
+				// Plays the command bot: answers through the message's session webhook.
+				onItem: async (item) => {
+					const sender = item.sender as IDataObject;
+					const reply = await postJson(String(item.sessionWebhook), {
+						msgtype: 'markdown',
+						markdown: {
+							title: 'Status',
+							text: `#### Status\nAll systems **operational**, @${String(sender.staffId)}`,
+						},
+						at: { atUserIds: [String(sender.staffId)] },
+					});
+					expect(reply.json).toEqual(OK);
+				},
+			});
+			eventTrigger = await startStandInTrigger({ mode: 'event', credentials });
+			fake = new FakeDingTalk({
+				robots: [robot],
+				sandbox: {
+					appKey: credentials.appKey,
+					appSecret: credentials.appSecret,
+					eventToken: credentials.eventToken,
+					eventAesKey: credentials.eventAesKey,
+					robotTriggerUrl: robotTrigger.url,
+					eventTriggerUrl: eventTrigger.url,
+				},
+			});
+			base = await fake.start();
+
+			await send({
+				msgtype: 'text',
+				text: { content: 'Deploy of api finished @alice01 @13900000000' },
+				at: { atUserIds: ['alice01'], atMobiles: ['13900000000'] },
+			});
+			await send({
+				msgtype: 'markdown',
+				markdown: {
+					title: 'Build #42 failed',
+					text: [
+						'### Build #42 failed',
+						'> branch **main**, *3 tests* failing',
+						'',
+						'1. checkout',
+						'2. test',
+						'',
+						'- [Open the log](https://ci.example.com/42)',
+						`![chart](${picture('chart', '5b8ff9')})`,
+					].join('\n'),
+				},
+			});
+			await send({
+				msgtype: 'link',
+				link: {
+					title: 'Release notes 2.0',
+					text: 'Faster sends, working @-mentions and a sandbox to try them.',
+					messageUrl: 'https://example.com/release-2.0',
+					picUrl: picture('2.0', '00b365'),
+				},
+			});
+			await send({
+				msgtype: 'actionCard',
+				actionCard: {
+					title: 'Approve the release?',
+					text: '#### Release 2.0\nReady to ship to **production**.',
+					btns: [
+						{ title: 'Approve', actionURL: 'https://example.com/approve' },
+						{ title: 'Reject', actionURL: 'https://example.com/reject' },
+					],
+					btnOrientation: '0',
+				},
+			});
+			await send({
+				msgtype: 'actionCard',
+				actionCard: {
+					title: 'Incident',
+					text: 'Disk almost full on **db-1**',
+					btns: [
+						{ title: 'Acknowledge', actionURL: 'https://example.com/ack' },
+						{ title: 'Silence', actionURL: 'https://example.com/silence' },
+					],
+					btnOrientation: '1',
+				},
+			});
+			await send({
+				msgtype: 'feedCard',
+				feedCard: {
+					links: [
+						{
+							title: 'Weekly report',
+							messageURL: 'https://example.com/w',
+							picURL: picture('Weekly', 'f6903d'),
+						},
+						{
+							title: 'Roadmap',
+							messageURL: 'https://example.com/r',
+							picURL: picture('Map', '7262fd'),
+						},
+						{
+							title: 'Team news',
+							messageURL: 'https://example.com/n',
+							picURL: picture('News', '3296fa'),
+						},
+					],
+				},
+			});
+
+			const playwright = (await import(modulePath!)) as PlaywrightCore;
+			browser = await playwright.chromium.launch({
+				executablePath: CHROMIUM,
+				headless: true,
+				args: CHROMIUM_FLAGS,
+			});
+			page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+			page.on('console', (message) => {
+				if (message.type() === 'error') pageProblems.push(message.text());
+			});
+			page.on('pageerror', (error) => pageProblems.push(error.message));
+			await page.goto(`${base}/`);
+			await eventually(async () => expect(await page.locator('article.message').count()).toBe(6));
+		});
+
+		afterAll(async () => {
+			await browser?.close();
+			await fake?.stop();
+			await robotTrigger?.close();
+			await eventTrigger?.close();
+		});
+
+		it('lists the messages newest first', async () => {
+			const kinds = await Promise.all(
+				[0, 1, 2, 3, 4, 5].map((n) =>
+					page.locator(`article.message >> nth=${n}`).getAttribute('data-msgtype'),
+				),
+			);
+			expect(kinds).toEqual(['feedCard', 'actionCard', 'actionCard', 'link', 'markdown', 'text']);
+			expect(await page.locator('#count').textContent()).toBe('6 messages');
+		});
+
+		it('highlights @-mentions and says who was really notified', async () => {
+			const text = page.locator('article[data-msgtype="text"]');
+			expect(await text.locator('.mention.notified').allTextContents()).toEqual(['@alice01']);
+			expect(await text.locator('.mention.silent').allTextContents()).toEqual(['@13900000000']);
+			expect(await text.locator('.silent-list').textContent()).toBe(
+				'Not notified: @13900000000 (not a member of the group)',
+			);
+		});
+
+		it('renders markdown', async () => {
+			const markdown = page.locator('article[data-msgtype="markdown"] .bubble');
+			expect(await markdown.locator('h3').textContent()).toBe('Build #42 failed');
+			expect(await markdown.locator('blockquote strong').textContent()).toBe('main');
+			expect(await markdown.locator('blockquote em').textContent()).toBe('3 tests');
+			expect(await markdown.locator('ol li').allTextContents()).toEqual(['checkout', 'test']);
+			expect(await markdown.locator('ul a').getAttribute('href')).toBe('https://ci.example.com/42');
+			expect(await markdown.locator('img').getAttribute('alt')).toBe('chart');
+			const notification = page.locator('article[data-msgtype="markdown"] .notification');
+			expect(await notification.textContent()).toBe('Build #42 failed');
+		});
+
+		it('renders link, action and feed cards with their buttons', async () => {
+			const link = page.locator('article[data-msgtype="link"] a.link-card');
+			expect(await link.getAttribute('href')).toBe('https://example.com/release-2.0');
+			expect(await link.locator('.link-title').textContent()).toBe('Release notes 2.0');
+
+			const vertical = page.locator('.card-buttons.vertical .card-button');
+			expect(await vertical.allTextContents()).toEqual(['Approve', 'Reject']);
+			const horizontal = page.locator('.card-buttons.horizontal .card-button');
+			expect(await horizontal.allTextContents()).toEqual(['Acknowledge', 'Silence']);
+			expect(await horizontal.first().getAttribute('href')).toBe('https://example.com/ack');
+
+			const feed = page.locator('article[data-msgtype="feedCard"]');
+			expect(await feed.locator('.feed-title').allTextContents()).toEqual([
+				'Weekly report',
+				'Roadmap',
+				'Team news',
+			]);
+			expect(await feed.locator('img.feed-cover').count()).toBe(1);
+		});
+
+		it('shows the trigger rejecting a wrong signature', async () => {
+			await page.locator('#robot-signature').selectOption('wrong');
+			await page.locator('#robot-send').click();
+			await eventually(async () =>
+				expect(await page.locator('#robot-result .headline').textContent()).toBe(
+					'Trigger answered HTTP 401 (rejected)',
+				),
+			);
+			expect(await page.locator('#robot-result').getAttribute('class')).toBe('result rejected');
+			expect(await page.locator('#robot-result pre.answer').textContent()).toContain(
+				'signMismatch',
+			);
+			expect(robotTrigger.items).toHaveLength(0);
+			await page.locator('#robot-signature').selectOption('valid');
+		});
+
+		it('fires a signed robot @-message and shows the reply sent through the session webhook', async () => {
+			expect(await page.locator('#robot-url').inputValue()).toBe(robotTrigger.url);
+			await page.locator('#robot-text').fill('/status');
+			await page.locator('#robot-send').click();
+			await eventually(async () =>
+				expect(await page.locator('#robot-result .headline').textContent()).toBe(
+					'Trigger answered HTTP 200 (accepted)',
+				),
+			);
+			expect(await page.locator('#robot-result pre.answer').textContent()).toBe(
+				'{"msgtype":"empty"}',
+			);
+			expect(robotTrigger.items.map((item) => item.text)).toEqual(['/status']);
+
+			const reply = page.locator('article.message >> nth=0');
+			await eventually(async () => expect(await reply.getAttribute('data-via')).toBe('session'));
+			expect(await reply.locator('.sender').textContent()).toBe(
+				'Reply through the session webhook',
+			);
+			expect(await reply.locator('h4').textContent()).toBe('Status');
+			expect(await reply.locator('.mention.notified').allTextContents()).toEqual([
+				'@sandbox-user-01',
+			]);
+		});
+
+		it('fires an encrypted event and checks that the reply decrypts to success', async () => {
+			await page.locator('#event-type').selectOption('user_add_org');
+			await page.locator('#event-send').click();
+			await eventually(async () =>
+				expect(await page.locator('#event-result .reply').textContent()).toBe(
+					'Reply: The answer decrypts to "success".',
+				),
+			);
+			expect(eventTrigger.items).toEqual([
+				expect.objectContaining({
+					eventType: 'user_add_org',
+					data: expect.objectContaining({ userId: ['sandbox-new-hire-01'] }),
+				}),
+			]);
+		});
+
+		it('runs without script errors or blocked resources, and saves a screenshot', async () => {
+			mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+			await page.screenshot({ path: SCREENSHOT, fullPage: true });
+			expect(existsSync(SCREENSHOT)).toBe(true);
+			expect(pageProblems).toEqual([]);
+		});
+	});
+}
