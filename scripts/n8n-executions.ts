@@ -6,28 +6,10 @@
 // The database also sees `n8n execute` runs and stays readable after n8n stops. n8n is pinned, so
 // the schema is fixed; n8n writes an execution's row and its data in one transaction, and the
 // database is in WAL mode, so a reader never sees half an update.
-import * as path from 'node:path';
-
+import { queryDatabase } from './n8n-database';
 import { requireFromN8n } from './n8n-runtime';
 
-interface Sqlite3Database {
-	all(
-		sql: string,
-		params: unknown[],
-		callback: (error: Error | null, rows: unknown[]) => void,
-	): void;
-	configure(option: 'busyTimeout', value: number): void;
-	close(callback?: (error: Error | null) => void): void;
-}
-
-interface Sqlite3Module {
-	OPEN_READONLY: number;
-	Database: new (
-		file: string,
-		mode: number,
-		callback: (error: Error | null) => void,
-	) => Sqlite3Database;
-}
+export { queryDatabase };
 
 export type ExecutionStatus =
 	| 'new'
@@ -180,29 +162,6 @@ export class ExecutionStore {
 
 	private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
 		return await queryDatabase<T>(this.userFolder, sql, params);
-	}
-}
-
-/** One read-only query against <userFolder>/.n8n/database.sqlite. */
-export async function queryDatabase<T>(
-	userFolder: string,
-	sql: string,
-	params: unknown[] = [],
-): Promise<T[]> {
-	const sqlite3 = requireFromN8n<Sqlite3Module>('sqlite3');
-	const file = path.join(userFolder, '.n8n', 'database.sqlite');
-	const db = await new Promise<Sqlite3Database>((resolve, reject) => {
-		const handle = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) =>
-			error ? reject(error) : resolve(handle),
-		);
-	});
-	try {
-		db.configure('busyTimeout', 5000);
-		return await new Promise<T[]>((resolve, reject) =>
-			db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))),
-		);
-	} finally {
-		await new Promise<void>((resolve) => db.close(() => resolve()));
 	}
 }
 

@@ -1,12 +1,13 @@
 // A real, isolated n8n for the e2e suite, `npm run dev` and benchmarks: its own user folder and
 // SQLite database, the packed package installed as a community node, credentials and workflows
-// imported and published with n8n's CLI, then `n8n start` on loopback.
+// imported with n8n's CLI and published, then `n8n start` on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ExecutionStore, queryDatabase, type ExecutionData } from './n8n-executions';
+import { databaseFile, queryDatabase, updateDatabase } from './n8n-database';
+import { ExecutionStore, type ExecutionData } from './n8n-executions';
 import { installPackage, packPackage } from './n8n-package';
 import {
 	assertN8nInstalled,
@@ -57,6 +58,16 @@ export interface N8nInstanceOptions {
 	workflows?: WorkflowFixture[];
 	/** Workflows to publish (activate). Default: every workflow with a webhook-based trigger. */
 	publish?: string[];
+	/**
+	 * How to publish. 'database' (default) does in one transaction what `n8n publish:workflow` does
+	 * (active = 1, activeVersionId = the saved version), instead of one 5 s CLI run per workflow.
+	 */
+	publishWith?: 'database' | 'cli';
+	/**
+	 * For a kept user folder (npm run dev): workflows whose id the database already holds are neither
+	 * imported nor published again, so edits survive; they count as published only while active.
+	 */
+	keepExistingWorkflows?: boolean;
 	/** Default: a free ephemeral port. */
 	port?: number;
 	/** A folder to keep (npm run dev). Default: a fresh temp folder that stop() deletes. */
@@ -70,6 +81,8 @@ export interface N8nInstanceOptions {
 	env?: Record<string, string>;
 	/** Default: <repo>/test-results/e2e. */
 	artifactsDir?: string;
+	/** Where n8n's output goes. Default: a file in the temp folder that stop() deletes. */
+	logFile?: string;
 }
 
 export interface ExecuteResult {
@@ -126,6 +139,16 @@ async function statusOf(url: string, init?: RequestInit): Promise<number | undef
 	}
 }
 
+/** Workflow ids in an existing user folder's database, each with whether it is published. */
+async function existingWorkflows(userFolder: string): Promise<Map<string, boolean>> {
+	if (!fs.existsSync(databaseFile(userFolder))) return new Map();
+	const rows = await queryDatabase<{ id: string; active: number }>(
+		userFolder,
+		'SELECT id, active FROM workflow_entity',
+	);
+	return new Map(rows.map((row) => [row.id, row.active === 1]));
+}
+
 async function sleep(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -138,6 +161,9 @@ export class N8nInstance {
 	private process: ChildProcess | undefined;
 
 	private exited: Promise<void> | undefined;
+
+	/** Workflows of a kept user folder, not imported this time (their nodes may have changed). */
+	private readonly kept = new Set<string>();
 
 	private readonly exitGuard = () => killGroup(this.process?.pid, 'SIGKILL');
 
@@ -174,30 +200,51 @@ export class N8nInstance {
 		const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 		const userFolder = options.userFolder ?? path.join(scratchDir, 'user');
 		fs.mkdirSync(userFolder, { recursive: true });
-		const workflows = options.workflows ?? [];
-		const published =
-			options.publish ?? workflows.filter(hasWebhookTrigger).map((workflow) => workflow.id);
+		const requested = options.workflows ?? [];
+		const toPublish =
+			options.publish ?? requested.filter(hasWebhookTrigger).map((workflow) => workflow.id);
+		const existing = options.keepExistingWorkflows
+			? await existingWorkflows(userFolder)
+			: new Map<string, boolean>();
+		const workflows = requested.filter((workflow) => !existing.has(workflow.id));
+		const newlyPublished = toPublish.filter((id) => !existing.has(id));
+		const published = toPublish.filter((id) => !existing.has(id) || existing.get(id) === true);
 		const instance = new N8nInstance(
 			options,
 			options.port ?? (await freePort()),
 			userFolder,
 			scratchDir,
-			path.join(scratchDir, 'n8n.log'),
+			options.logFile ?? path.join(scratchDir, 'n8n.log'),
 			published,
 		);
+		for (const id of existing.keys()) instance.kept.add(id);
+		fs.mkdirSync(path.dirname(instance.logFile), { recursive: true });
 		const timed = async (key: keyof Timings, step: () => Promise<void>) => {
 			const stepBegan = Date.now();
 			await step();
 			instance.timings[key] = Date.now() - stepBegan;
 		};
 		try {
-			await timed('installPackageMs', async () => await instance.installPackage(scratchDir));
-			await timed('importMs', async () => await instance.importFixtures(scratchDir, workflows));
-			await timed('publishMs', async () => {
-				for (const workflowId of published) {
-					await instance.cli(['publish:workflow', `--id=${workflowId}`]);
+			if (options.userFolder) {
+				// A kept folder may hold other community nodes: install in place.
+				await timed('installPackageMs', async () => await instance.installPackage(scratchDir));
+				await timed('importMs', async () => await instance.importFixtures(scratchDir, workflows));
+			} else {
+				// A fresh folder: npm installs into a staging folder while the n8n CLI imports (the CLI
+				// must not load a half-installed package), then the result moves into place.
+				const staging = path.join(scratchDir, 'staging');
+				await Promise.all([
+					timed('installPackageMs', async () => await instance.installPackage(scratchDir, staging)),
+					timed('importMs', async () => await instance.importFixtures(scratchDir, workflows)),
+				]);
+				const nodesDir = path.join(staging, '.n8n', 'nodes');
+				if (fs.existsSync(nodesDir)) {
+					const target = path.join(userFolder, '.n8n', 'nodes');
+					fs.rmSync(target, { recursive: true, force: true });
+					fs.renameSync(nodesDir, target);
 				}
-			});
+			}
+			await timed('publishMs', async () => await instance.publish(newlyPublished));
 		} catch (error) {
 			await instance.stop({
 				failures: [`preparing n8n: ${(error as Error).message.split('\n')[0]}`],
@@ -332,12 +379,37 @@ export class N8nInstance {
 		return path.join(root, this.options.name.replace(/[^\w.-]+/g, '-'));
 	}
 
-	private async installPackage(scratchDir: string): Promise<void> {
+	private async installPackage(scratchDir: string, into = this.userFolder): Promise<void> {
 		let tarball = this.options.packageTarball;
 		if (tarball === false) return;
 		tarball ??=
 			process.env.N8N_E2E_PACKAGE_TARBALL || (await packPackage(path.join(scratchDir, 'pack')));
-		await installPackage(this.userFolder, tarball);
+		await installPackage(into, tarball);
+	}
+
+	private async publish(workflowIds: string[]): Promise<void> {
+		if (workflowIds.length === 0) return;
+		if (this.options.publishWith === 'cli') {
+			for (const workflowId of workflowIds) {
+				await this.cli(['publish:workflow', `--id=${workflowId}`]);
+			}
+			return;
+		}
+		// WorkflowRepository.publishVersion of n8n 2.8: the current version must be in the history.
+		const changes = await updateDatabase(
+			this.userFolder,
+			workflowIds.map((workflowId) => ({
+				sql: `UPDATE workflow_entity SET active = 1, activeVersionId = versionId
+				      WHERE id = ? AND versionId IN
+				        (SELECT versionId FROM workflow_history WHERE workflowId = ?)`,
+				params: [workflowId, workflowId],
+			})),
+		);
+		const missing = workflowIds.filter((_, index) => changes[index] !== 1);
+		if (missing.length > 0) {
+			throw new Error(`Cannot publish ${missing.join(', ')}: not imported, or no saved version`);
+		}
+		fs.appendFileSync(this.logFile, `\n===== published ${workflowIds.join(', ')}\n`);
 	}
 
 	private async importFixtures(scratchDir: string, workflows: WorkflowFixture[]): Promise<void> {
@@ -394,10 +466,12 @@ export class N8nInstance {
 		const workflows = (this.options.workflows ?? []).filter((workflow) =>
 			this.published.includes(workflow.id),
 		);
-		const expected = workflows.flatMap((workflow) =>
-			webhookTriggerNodes(workflow).map((node) => ({ workflowId: workflow.id, node: node.name })),
-		);
-		if (expected.length === 0) return;
+		const expected = workflows
+			.filter((workflow) => !this.kept.has(workflow.id))
+			.flatMap((workflow) =>
+				webhookTriggerNodes(workflow).map((node) => ({ workflowId: workflow.id, node: node.name })),
+			);
+		if (workflows.length === 0) return;
 		let registered: RegisteredWebhook[] = [];
 		await this.waitUntil('the published workflows register their webhooks', deadline, async () => {
 			registered = await this.registeredWebhooks(workflows.map((workflow) => workflow.id));

@@ -24,3 +24,15 @@ export function robotCredential(data: {
 		data: { secret: '', keywords: '', ...data },
 	};
 }
+
+/** A credential of any type (plain data; n8n encrypts it on import). */
+export function credential(
+	type: 'dingTalkRobotApi' | 'dingTalkAppApi',
+	id: string,
+	name: string,
+	data: Record<string, unknown>,
+): CredentialFixture {
+	if (!/^[A-Za-z0-9]{16}$/.test(id))
+		throw new Error(`Credential id ${id} is not 16 letters/digits`);
+	return { id, name, type, data };
+}
