@@ -94,8 +94,11 @@ export function params(
 	return { resource: 'message', operation, ...fields, options: options as INodeParameters };
 }
 
+/** Anything that carries the credentials a test run hands to the node (a robot, an app). */
+export type WithCredentials = Pick<RunNodeOptions, 'credentials'>;
+
 export async function send(
-	robot: TestRobot | undefined,
+	robot: WithCredentials | undefined,
 	parameters: INodeParameters,
 	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
 ): Promise<INodeExecutionData[]> {
@@ -109,10 +112,10 @@ export async function send(
 
 /** Runs the node and returns what it threw; fails the test when it did not throw. */
 export async function sendExpectingError(
-	robot: TestRobot | undefined,
+	robot: WithCredentials | undefined,
 	parameters: INodeParameters,
 	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
-): Promise<Error> {
+): Promise<Error & { description?: string | null; context?: IDataObject }> {
 	let output: INodeExecutionData[] | undefined;
 	try {
 		output = await send(robot, parameters, extra);

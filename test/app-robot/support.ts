@@ -19,8 +19,7 @@ import type {
 	FakeOpenApiOptions,
 	RecordedRequest,
 } from '../fake-dingtalk';
-import { runNode } from '../helpers/runNode';
-import type { RunNodeOptions } from '../helpers/runNode';
+import { send } from '../action/support';
 
 export const TOKEN_PATH = '/v1.0/oauth2/accessToken';
 export const GROUP_PATH = '/v1.0/robot/groupMessages/send';
@@ -104,33 +103,8 @@ export function appParams(
 	return { resource: 'appRobot', operation, ...fields, options: options as INodeParameters };
 }
 
-export async function run(
-	app: TestApp | undefined,
-	parameters: INodeParameters,
-	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
-): Promise<INodeExecutionData[]> {
-	const { output } = await runNode({
-		...extra,
-		parameters,
-		credentials: app ? app.credentials : undefined,
-	});
-	return output;
-}
-
-/** Runs the node and returns what it threw; fails the test when it did not throw. */
-export async function runExpectingError(
-	app: TestApp | undefined,
-	parameters: INodeParameters,
-	extra: Omit<RunNodeOptions, 'parameters' | 'credentials'> = {},
-): Promise<Error & { description?: string | null; context?: IDataObject }> {
-	let output: INodeExecutionData[] | undefined;
-	try {
-		output = await run(app, parameters, extra);
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error(`the node did not throw; it returned ${JSON.stringify(output)}`);
-}
+// Running the node is the same for an app as for a custom robot.
+export { send as run, sendExpectingError as runExpectingError } from '../action/support';
 
 export function requestsTo(server: TestServer, path: string): RecordedRequest[] {
 	return server.fake.requests.filter((request) => request.path === path);
@@ -179,7 +153,7 @@ export async function uploadThroughNode(
 	mimeType: string,
 	data: Buffer = Buffer.from(`${fileName} bytes`),
 ): Promise<string> {
-	const output = await run(
+	const output = await send(
 		app,
 		appParams('uploadMedia', { binaryPropertyName: 'data', mediaType }),
 		{
