@@ -122,21 +122,29 @@ export class ExecutionStore {
 
 	/**
 	 * Waits until the workflow has `count` executions, all finished, and no further one starts for
-	 * `settleMs` (so "exactly one" also means "not a second one a moment later").
+	 * `settleMs` (so "exactly one" also means "not a second one a moment later"). `statuses` widens
+	 * what counts as settled, e.g. ['success', 'waiting'] for a run that parks in a Wait node.
 	 */
 	async waitFor(
 		workflowId: string,
 		count: number,
-		options: { timeoutMs?: number; settleMs?: number; pollMs?: number } = {},
+		options: {
+			timeoutMs?: number;
+			settleMs?: number;
+			pollMs?: number;
+			statuses?: ExecutionStatus[];
+		} = {},
 	): Promise<ExecutionDetail[]> {
 		const { timeoutMs = 30_000, settleMs = 750, pollMs = 100 } = options;
+		const settled = (status: ExecutionStatus) =>
+			options.statuses ? options.statuses.includes(status) : isFinal(status);
 		const deadline = Date.now() + timeoutMs;
 		let settledSince: number | undefined;
 		let executions: ExecutionSummary[] = [];
 		for (;;) {
 			executions = await this.list(workflowId);
 			const done =
-				executions.length >= count && executions.every((execution) => isFinal(execution.status));
+				executions.length >= count && executions.every((execution) => settled(execution.status));
 			if (executions.length > count) break;
 			if (done) {
 				settledSince ??= Date.now();
@@ -149,12 +157,12 @@ export class ExecutionStore {
 		}
 		if (
 			executions.length !== count ||
-			!executions.every((execution) => isFinal(execution.status))
+			!executions.every((execution) => settled(execution.status))
 		) {
 			const seen =
 				executions.map((execution) => `#${execution.id} ${execution.status}`).join(', ') || 'none';
 			throw new Error(
-				`Expected ${count} finished execution(s) of workflow ${workflowId}, saw: ${seen}`,
+				`Expected ${count} ${options.statuses?.join('/') ?? 'finished'} execution(s) of workflow ${workflowId}, saw: ${seen}`,
 			);
 		}
 		return await Promise.all(executions.map(async (execution) => await this.get(execution.id)));

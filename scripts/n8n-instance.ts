@@ -184,6 +184,11 @@ export class N8nInstance {
 		return this.process?.pid;
 	}
 
+	/** Resolves when `n8n start` has exited; at once when it never ran. */
+	async waitForExit(): Promise<void> {
+		await this.exited;
+	}
+
 	get baseUrl(): string {
 		return `http://127.0.0.1:${this.port}`;
 	}

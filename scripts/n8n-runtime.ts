@@ -174,6 +174,9 @@ export function runN8nCli(
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
+		// A command still running when this process exits (Ctrl-C during npm run dev) goes with it.
+		const exitGuard = () => killGroup(child.pid, 'SIGKILL');
+		process.once('exit', exitGuard);
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -187,10 +190,12 @@ export function runN8nCli(
 		}, options.timeoutMs ?? 120_000);
 		child.once('error', (error) => {
 			clearTimeout(timer);
+			process.removeListener('exit', exitGuard);
 			reject(error);
 		});
 		child.once('close', (code) => {
 			clearTimeout(timer);
+			process.removeListener('exit', exitGuard);
 			// The command is done; a task runner it started must not outlive it.
 			killGroup(child.pid, 'SIGKILL');
 			resolve({ code, output });

@@ -1,7 +1,7 @@
 import { N8nInstance, type N8nInstanceOptions } from '../../../scripts/n8n-instance';
 
 /** Failures so far in this test file, recorded by e2e-environment.js. */
-function failuresSoFar(): string[] {
+export function failuresSoFar(): string[] {
 	return [...((globalThis as { __E2E_FAILURES__?: string[] }).__E2E_FAILURES__ ?? [])];
 }
 

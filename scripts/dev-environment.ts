@@ -1,0 +1,220 @@
+// The environment `npm run dev` runs (and the examples e2e suite tests): the DingTalk sandbox (the
+// fake DingTalk server with its web page and the enterprise OpenAPI), and a real n8n with this
+// package installed from its packed tarball, credentials that point at the sandbox, the example
+// workflows, and an owner account. n8n's data stays in <devDir>/n8n-user between runs.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
+import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
+import { loadDevState, saveDevState, type DevState } from './dev-state';
+import { databaseFile, queryDatabase } from './n8n-database';
+import {
+	APP_CREDENTIAL_TYPE,
+	ROBOT_CREDENTIAL_TYPE,
+	credentialReferences,
+	credentialsFor,
+	loadExamples,
+	triggerEndpoints,
+	type CredentialReference,
+	type ExampleWorkflow,
+	type TriggerEndpoint,
+} from './n8n-examples';
+import { N8nInstance, type CredentialFixture } from './n8n-instance';
+import { ensureOwner } from './n8n-owner';
+import { freePort } from './n8n-runtime';
+
+/** Imported when no example selects a credential of the type; the examples use these ids. */
+export const DEFAULT_CREDENTIALS: CredentialReference[] = [
+	{ type: ROBOT_CREDENTIAL_TYPE, id: 'dtSandboxRobot01', name: 'DingTalk Robot account' },
+	{ type: APP_CREDENTIAL_TYPE, id: 'dtSandboxApp0001', name: 'DingTalk App account' },
+];
+
+/** The conversation and sender of the sandbox's robot @-messages, known to the fake OpenAPI. */
+const SANDBOX_GROUP = 'cidSandboxGroup0001==';
+const SANDBOX_USER = 'sandbox-user-01';
+
+export interface DevEnvironmentOptions {
+	/** Holds n8n-user/, state.json and n8n.log. */
+	devDir: string;
+	/** Default: a free ephemeral port. */
+	n8nPort?: number;
+	/** Default: a free ephemeral port. */
+	sandboxPort?: number;
+	/** Progress messages. */
+	log?: (line: string) => void;
+	/** Where n8n's log and a summary go when preparing or starting fails. Default: devDir. */
+	artifactsDir?: string;
+	/** Names the folder under artifactsDir. Default: last-failure. */
+	name?: string;
+	/**
+	 * Filled in as soon as each part runs, so that a Ctrl-C during start-up can stop what is
+	 * already running.
+	 */
+	started?: { n8n?: N8nInstance; sandbox?: RunningSandbox };
+}
+
+export interface SandboxTargets {
+	robot?: TriggerEndpoint;
+	event?: TriggerEndpoint;
+	robotUrl?: string;
+	eventUrl?: string;
+}
+
+export interface DevEnvironment {
+	n8n: N8nInstance;
+	sandbox: RunningSandbox;
+	openApi: FakeOpenApi;
+	state: DevState;
+	examples: ExampleWorkflow[];
+	credentials: CredentialFixture[];
+	/** The triggers the sandbox page fires at by default. */
+	targets: SandboxTargets;
+	/** Whether the owner account was created by this run. */
+	owner: 'created' | 'existing';
+	devDir: string;
+	logFile: string;
+	stop(): Promise<void>;
+}
+
+/** The robot trigger of the command bot (else the first one) and the first event trigger. */
+function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTargets {
+	const endpoints = triggerEndpoints(examples);
+	const robot =
+		endpoints.find(
+			(endpoint) => endpoint.mode === 'robot' && endpoint.workflow.file === 'command-bot.json',
+		) ?? endpoints.find((endpoint) => endpoint.mode === 'robot');
+	const event = endpoints.find((endpoint) => endpoint.mode === 'event');
+	const url = (endpoint?: TriggerEndpoint) =>
+		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
+	return { robot, event, robotUrl: url(robot), eventUrl: url(event) };
+}
+
+function credentialsForSandbox(
+	examples: ExampleWorkflow[],
+	sandbox: RunningSandbox,
+): CredentialFixture[] {
+	const references = credentialReferences(examples);
+	for (const fallback of DEFAULT_CREDENTIALS) {
+		if (!references.some((reference) => reference.type === fallback.type)) {
+			references.push(fallback);
+		}
+	}
+	return credentialsFor(references, {
+		[ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData,
+		[APP_CREDENTIAL_TYPE]: {
+			...sandbox.appCredentialData,
+			// Session webhooks and media uploads of the app robot go to the sandbox as well.
+			oapiBaseUrl: sandbox.fake.baseUrl,
+		},
+	});
+}
+
+/** Credentials are imported again only when they changed or one is missing from the database. */
+async function credentialsToImport(
+	userFolder: string,
+	credentials: CredentialFixture[],
+	state: DevState,
+): Promise<{ credentials: CredentialFixture[]; hash: string }> {
+	const hash = createHash('sha256').update(JSON.stringify(credentials)).digest('hex');
+	if (hash !== state.credentialsHash || !fs.existsSync(databaseFile(userFolder))) {
+		return { credentials, hash };
+	}
+	const stored = await queryDatabase<{ id: string }>(
+		userFolder,
+		'SELECT id FROM credentials_entity',
+	).catch(() => []);
+	const missing = credentials.some((credential) => !stored.some((row) => row.id === credential.id));
+	return { credentials: missing ? credentials : [], hash };
+}
+
+export async function startDevEnvironment(options: DevEnvironmentOptions): Promise<DevEnvironment> {
+	const log = options.log ?? (() => undefined);
+	const started = options.started ?? {};
+	const { devDir } = options;
+	const userFolder = path.join(devDir, 'n8n-user');
+	const stateFile = path.join(devDir, 'state.json');
+	const logFile = path.join(devDir, 'n8n.log');
+	const stop = async () => {
+		await started.n8n?.stop();
+		await started.sandbox?.stop();
+	};
+
+	try {
+		const state = loadDevState(stateFile, userFolder);
+		const examples = loadExamples();
+		const openApi = new FakeOpenApi({
+			apps: [
+				{
+					appKey: state.secrets.appKey,
+					appSecret: state.secrets.appSecret,
+					robotCode: state.secrets.appKey,
+					groups: [SANDBOX_GROUP],
+					users: [SANDBOX_USER],
+				},
+			],
+		});
+		// The trigger URLs need n8n's port before n8n runs; the instance takes the same one.
+		const n8nPort = options.n8nPort ?? (await freePort());
+		const targets = sandboxTargets(examples, `http://127.0.0.1:${n8nPort}`);
+		const sandbox = await startSandbox({
+			port: options.sandboxPort ?? 0,
+			secrets: state.secrets,
+			robotTriggerUrl: targets.robotUrl,
+			eventTriggerUrl: targets.eventUrl,
+			appRobotMessages: () => openApi.messages,
+		});
+		started.sandbox = sandbox;
+		sandbox.fake.use(openApi);
+		log(`DingTalk sandbox listening on ${sandbox.pageUrl}`);
+
+		const credentials = credentialsForSandbox(examples, sandbox);
+		const toImport = await credentialsToImport(userFolder, credentials, state);
+		log(
+			`Preparing n8n in ${userFolder}: installing the packed package` +
+				(toImport.credentials.length
+					? `, importing ${toImport.credentials.length} credentials`
+					: '') +
+				`, adding the example workflows it does not have yet (${examples.length} in examples/)...`,
+		);
+		fs.mkdirSync(devDir, { recursive: true });
+		fs.writeFileSync(logFile, '');
+		const n8n = await N8nInstance.create({
+			name: options.name ?? 'last-failure',
+			artifactsDir: options.artifactsDir ?? devDir,
+			userFolder,
+			port: n8nPort,
+			credentials: toImport.credentials,
+			workflows: examples,
+			keepExistingWorkflows: true,
+			logFile,
+			env: { N8N_ENCRYPTION_KEY: state.encryptionKey },
+		});
+		started.n8n = n8n;
+		saveDevState(stateFile, { ...state, credentialsHash: toImport.hash });
+
+		log(`Starting n8n on ${n8n.baseUrl} (log: ${logFile})...`);
+		await n8n.start({ timeoutMs: 180_000 });
+		const owner = await ensureOwner(n8n.baseUrl, state.owner);
+		return {
+			n8n,
+			sandbox,
+			openApi,
+			state,
+			examples,
+			credentials,
+			targets,
+			owner,
+			devDir,
+			logFile,
+			stop,
+		};
+	} catch (error) {
+		await started.n8n?.stop({
+			failures: [`starting the dev environment: ${(error as Error).message.split('\n')[0]}`],
+		});
+		await started.sandbox?.stop();
+		throw error;
+	}
+}

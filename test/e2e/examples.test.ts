@@ -1,0 +1,403 @@
+// The environment of `npm run dev` (scripts/dev-environment.ts) in a temporary folder: a real
+// n8n with the sandbox credentials, every workflow in examples/*.json and an owner account, next to
+// the DingTalk sandbox. Each example runs along its main path the way its users start it (a POST
+// to its Webhook, a signed robot @-message or an encrypted event to its DingTalk Trigger), and the
+// sandbox page's own buttons reach the examples' triggers.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { startDevEnvironment, type DevEnvironment } from '../../scripts/dev-environment';
+import { queryDatabase } from '../../scripts/n8n-database';
+import type { ExecutionDetail, ExecutionStatus } from '../../scripts/n8n-executions';
+import { loadExamples, triggerEndpoints, type ExampleWorkflow } from '../../scripts/n8n-examples';
+import type { N8nInstance } from '../../scripts/n8n-instance';
+import { repoRoot } from '../../scripts/n8n-runtime';
+import type { FakeDingTalk, FakeOpenApi, ReceivedMessage } from '../fake-dingtalk';
+import {
+	eventPush,
+	openEventReply,
+	robotMessageBody,
+	robotSign,
+	signedRobotHeaders,
+	type AppKeys,
+} from './support/dingtalk';
+import { failuresSoFar } from './support/n8n';
+import { failureOf, post, type HttpAnswer } from './support/runs';
+
+const examples = loadExamples();
+
+interface Context {
+	n8n: N8nInstance;
+	fake: FakeDingTalk;
+	openApi: FakeOpenApi;
+	example: ExampleWorkflow;
+	/** Starts the example's main path, returns the answer and the execution it started. */
+	run(
+		start: () => Promise<HttpAnswer>,
+		statuses?: ExecutionStatus[],
+	): Promise<{ result: HttpAnswer; execution: ExecutionDetail }>;
+	/** POSTs JSON to the example's Webhook node. */
+	postToWebhook(body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
+	/** Sends a signed robot @-message whose session webhook is on the fake. */
+	mentionRobot(text: string): Promise<HttpAnswer>;
+	/** Sends an encrypted event push. */
+	pushEvent(event: Record<string, unknown>): Promise<HttpAnswer>;
+}
+
+let env: DevEnvironment | undefined;
+const dev = () => {
+	if (!env) throw new Error('The dev environment did not start (see the beforeAll failure)');
+	return env;
+};
+/** The sandbox app, as the DingTalk App API credential has it. */
+const appKeys = (): AppKeys => ({ ...dev().state.secrets, outgoingToken: '' });
+
+/** The one message DingTalk accepted, posted through the robot webhook with a valid signature. */
+function deliveredByRobot(fake: FakeDingTalk): ReceivedMessage {
+	const { accessToken, robotSecret } = dev().state.secrets;
+	expect(fake.received).toHaveLength(1);
+	expect(fake.received[0]).toMatchObject({ via: 'robot', token: accessToken });
+	const sends = fake.requests.filter((request) => request.path === '/robot/send');
+	expect(sends).toHaveLength(1);
+	expect(sends[0].query.sign).toBe(robotSign(robotSecret, sends[0].query.timestamp));
+	return fake.received[0];
+}
+
+/** How each example's main path is started and what DingTalk must receive; one per file. */
+const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
+	'alert-relay.json': async ({ run, postToWebhook, fake }) => {
+		const withLink = await run(() =>
+			postToWebhook({
+				title: 'Disk almost full',
+				content: 'db-1 /var at 93%',
+				level: 'warning',
+				url: 'https://grafana.example.com/d/abc',
+			}),
+		);
+		expect(withLink.execution.status).toBe('success');
+		// The caller gets DingTalk's answer back.
+		expect(withLink.result).toMatchObject({ status: 200, body: { errcode: 0 } });
+		const card = deliveredByRobot(fake).body;
+		expect(card.msgtype).toBe('actionCard');
+		expect(card.actionCard).toMatchObject({
+			title: '[WARNING] Disk almost full',
+			singleTitle: 'View details',
+			singleURL: 'https://grafana.example.com/d/abc',
+		});
+		expect(card.actionCard.text).toContain('db-1 /var at 93%');
+
+		fake.reset();
+		const withoutLink = await run(() =>
+			postToWebhook({ title: 'Backup failed', content: 'exit code 2', level: 'error' }),
+		);
+		expect(withoutLink.execution.status).toBe('success');
+		const markdown = deliveredByRobot(fake).body;
+		expect(markdown.msgtype).toBe('markdown');
+		expect(markdown.markdown.title).toBe('[ERROR] Backup failed');
+		expect(markdown.markdown.text).toContain('exit code 2');
+	},
+
+	'github-to-dingtalk-markdown.json': async ({ run, postToWebhook, fake }) => {
+		const { execution } = await run(() =>
+			postToWebhook(
+				{
+					action: 'opened',
+					repository: { full_name: 'acme/api' },
+					sender: { login: 'octocat' },
+					issue: {
+						number: 3,
+						title: 'Crash on start',
+						html_url: 'https://github.com/acme/api/issues/3',
+						labels: [{ name: 'bug' }],
+					},
+				},
+				{ 'X-GitHub-Event': 'issues' },
+			),
+		);
+		expect(execution.status).toBe('success');
+		const message = deliveredByRobot(fake).body;
+		expect(message.msgtype).toBe('markdown');
+		expect(message.markdown.title).toBe('Issue #3: Crash on start');
+		expect(message.markdown.text).toContain(
+			'[Open the issue](https://github.com/acme/api/issues/3)',
+		);
+		expect(message.markdown.text).toContain('Labels: bug');
+
+		fake.reset();
+		const push = await run(() =>
+			postToWebhook(
+				{
+					ref: 'refs/heads/main',
+					compare: 'https://github.com/acme/api/compare/a...b',
+					pusher: { name: 'octocat' },
+					repository: { full_name: 'acme/api' },
+					commits: [
+						{
+							id: '0123456789abcdef',
+							url: 'https://github.com/acme/api/commit/0123456',
+							message: 'Fix crash\n\nDetails',
+						},
+					],
+				},
+				{ 'X-GitHub-Event': 'push' },
+			),
+		);
+		expect(push.execution.status).toBe('success');
+		expect(deliveredByRobot(fake).body.markdown.text).toContain(
+			'- [0123456](https://github.com/acme/api/commit/0123456) Fix crash',
+		);
+	},
+
+	'jira-to-dingtalk-action-card.json': async ({ run, postToWebhook, fake }) => {
+		const { execution } = await run(() =>
+			postToWebhook({
+				webhookEvent: 'jira:issue_created',
+				user: { displayName: 'Li Lei' },
+				issue: {
+					key: 'OPS-12',
+					self: 'https://jira.example.com/rest/api/2/issue/10012',
+					fields: {
+						summary: 'Disk full',
+						status: { name: 'To Do' },
+						priority: { name: 'High' },
+						issuetype: { name: 'Bug' },
+					},
+				},
+			}),
+		);
+		expect(execution.status).toBe('success');
+		const card = deliveredByRobot(fake).body;
+		expect(card.msgtype).toBe('actionCard');
+		expect(card.actionCard).toMatchObject({
+			title: '[OPS-12] Disk full',
+			singleTitle: 'Open in Jira',
+			singleURL: 'https://jira.example.com/browse/OPS-12',
+		});
+		expect(card.actionCard.text).toContain('Li Lei created this issue.');
+	},
+
+	'command-bot.json': async ({ run, mentionRobot, fake }) => {
+		const { result, execution } = await run(() => mentionRobot('/help'));
+		expect(result).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
+		expect(execution.status).toBe('success');
+		expect(fake.received).toHaveLength(1);
+		const [reply] = fake.received;
+		expect(reply.via).toBe('session');
+		expect(reply.body.msgtype).toBe('markdown');
+		expect(reply.body.markdown.title).toBe('Help');
+		expect(reply.body.markdown.text).toContain('**/status**');
+		expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
+		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+	},
+
+	'command-bot-long-job.json': async ({ run, mentionRobot, fake }) => {
+		// The run acknowledges at once, then parks in a two-hour Wait node.
+		const { result, execution } = await run(() => mentionRobot('/report weekly'), ['waiting']);
+		expect(result).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
+		expect(execution.status).toBe('waiting');
+		expect(fake.received).toHaveLength(1);
+		const [reply] = fake.received;
+		expect(reply.via).toBe('session');
+		expect(reply.body.msgtype).toBe('text');
+		expect(reply.body.text.content).toContain('Building your report.');
+	},
+
+	'new-employee-welcome.json': async ({ run, pushEvent, fake, n8n, example }) => {
+		const { result, execution } = await run(() =>
+			pushEvent({
+				EventType: 'user_add_org',
+				EventTime: Date.now(),
+				CorpId: 'dinge2ecorp0001',
+				eventId: 'e2eexamplewelcome000000000001',
+				timeStamp: String(Date.now()),
+				userId: ['e2e-new-hire-01', 'e2e-new-hire-02'],
+			}),
+		);
+		expect(result.status).toBe(200);
+		expect(openEventReply(result.body, appKeys())).toBe('success');
+		expect(execution.status).toBe('success');
+		const message = deliveredByRobot(fake).body;
+		expect(message.msgtype).toBe('markdown');
+		expect(message.markdown.text).toContain('@e2e-new-hire-01 @e2e-new-hire-02');
+		expect(message.at).toEqual({ atUserIds: ['e2e-new-hire-01', 'e2e-new-hire-02'] });
+
+		// DingTalk's URL check is answered and starts nothing.
+		const check = await pushEvent({ EventType: 'check_url' });
+		expect(openEventReply(check.body, appKeys())).toBe('success');
+		await n8n.executions.waitFor(example.id, 1, { settleMs: 1500 });
+	},
+};
+
+(examples.length > 0 ? describe : describe.skip)(
+	'npm run dev: the examples in n8n with the sandbox',
+	() => {
+		const devDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-dev-'));
+		const n8n = () => dev().n8n;
+		const fake = () => dev().sandbox.fake;
+		beforeAll(async () => {
+			env = await startDevEnvironment({
+				devDir,
+				name: 'examples',
+				artifactsDir: path.join(repoRoot(), 'test-results', 'e2e'),
+			});
+		}, 300_000);
+		afterAll(async () => {
+			await env?.n8n.stop({ failures: failuresSoFar() });
+			await env?.sandbox.stop();
+			fs.rmSync(devDir, { recursive: true, force: true });
+		}, 60_000);
+		beforeEach(() => env?.sandbox.fake.reset());
+
+		/** Runs `start` and waits for the one execution of the example it starts. */
+		async function runExample(
+			example: ExampleWorkflow,
+			start: () => Promise<HttpAnswer>,
+			statuses?: ExecutionStatus[],
+		) {
+			const before = (await n8n().executions.list(example.id)).length;
+			const result = await start();
+			const executions = await n8n().executions.waitFor(example.id, before + 1, { statuses });
+			return { result, execution: executions[executions.length - 1] };
+		}
+
+		function contextFor(example: ExampleWorkflow): Context {
+			const keys = appKeys();
+			const webhook = example.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
+			const triggerUrl = () => {
+				const [trigger] = triggerEndpoints([example]);
+				if (!trigger) throw new Error(`${example.file} has no DingTalk Trigger`);
+				return n8n().webhookUrl(trigger.path);
+			};
+			return {
+				n8n: n8n(),
+				fake: fake(),
+				openApi: dev().openApi,
+				example,
+				run: async (start, statuses) => await runExample(example, start, statuses),
+				postToWebhook: async (body, headers) => {
+					if (!webhook) throw new Error(`${example.file} has no Webhook node`);
+					return await post(n8n().webhookUrl(String(webhook.parameters.path)), body, headers);
+				},
+				mentionRobot: async (text) =>
+					await post(
+						triggerUrl(),
+						robotMessageBody(text, { sessionWebhook: fake().addSession(Date.now() + 5_400_000) }),
+						signedRobotHeaders(keys.appSecret),
+					),
+				pushEvent: async (event) => {
+					const push = eventPush(JSON.stringify(event), keys);
+					return await post(`${triggerUrl()}?${new URLSearchParams(push.query)}`, push.body);
+				},
+			};
+		}
+
+		it('has a main-path test for every example and nothing else', () => {
+			expect(examples.map((example) => example.file)).toEqual(Object.keys(MAIN_PATHS).sort());
+		});
+
+		it('imports every example and publishes each one a webhook or a trigger starts', async () => {
+			const stored = await queryDatabase<{ id: string; name: string; active: number }>(
+				n8n().userFolder,
+				'SELECT id, name, active FROM workflow_entity ORDER BY id',
+			);
+			const startable = (example: ExampleWorkflow) =>
+				example.nodes.some(
+					(node) =>
+						!node.disabled &&
+						node.webhookId !== undefined &&
+						(node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type)),
+				);
+			expect(stored).toEqual(
+				[...examples]
+					.sort((a, b) => (a.id < b.id ? -1 : 1))
+					.map((example) => ({
+						id: example.id,
+						name: example.name,
+						active: startable(example) ? 1 : 0,
+					})),
+			);
+		});
+
+		it.each(examples.map((example) => [example.file, example] as const))(
+			'%s runs its main path',
+			async (_, example) => {
+				const mainPath = MAIN_PATHS[example.file];
+				if (!mainPath) throw new Error(`No main-path test for examples/${example.file}`);
+				try {
+					await mainPath(contextFor(example));
+				} catch (error) {
+					// Name the node that failed when the run itself failed.
+					const executions = await n8n().executions.list(example.id);
+					const last = executions[executions.length - 1];
+					if (last?.status === 'error') {
+						const failure = failureOf(await n8n().executions.get(last.id));
+						(error as Error).message +=
+							`\nLast run failed in "${failure.node}": ${failure.message}`;
+					}
+					throw error;
+				}
+			},
+		);
+
+		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
+			const { email, password } = dev().state.owner;
+			const login = await fetch(`${n8n().baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+			});
+			expect(login.status).toBe(200);
+			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			const listed = (await (
+				await fetch(`${n8n().baseUrl}/rest/credentials`, { headers: { cookie } })
+			).json()) as { data: Array<{ id: string; type: string }> };
+			expect(
+				listed.data.map(({ id, type }) => ({ id, type })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+			).toEqual(
+				dev()
+					.credentials.map(({ id, type }) => ({ id, type }))
+					.sort((a, b) => (a.id < b.id ? -1 : 1)),
+			);
+		});
+
+		it('fires a signed @-message from the sandbox page at the command bot and shows its reply', async () => {
+			const { sandbox, targets } = dev();
+			expect(targets.robot?.workflow.file).toBe('command-bot.json');
+			const { result } = await runExample(targets.robot!.workflow, async () =>
+				post(`${sandbox.fake.baseUrl}/sandbox/fire/robot`, { text: '/help' }),
+			);
+			expect(result.body).toMatchObject({
+				status: 200,
+				body: '{"msgtype":"empty"}',
+				sent: { url: targets.robotUrl },
+			});
+			const page = (await (await fetch(`${sandbox.fake.baseUrl}/sandbox/messages`)).json()) as {
+				messages: Array<{ via: string; msgtype: string; body: { markdown?: { title?: string } } }>;
+			};
+			expect(page.messages).toHaveLength(1);
+			expect(page.messages[0]).toMatchObject({
+				via: 'session',
+				msgtype: 'markdown',
+				body: { markdown: { title: 'Help' } },
+			});
+		});
+
+		it('fires an encrypted event from the sandbox page, and its retry starts nothing', async () => {
+			const { sandbox, targets } = dev();
+			const workflow = targets.event!.workflow;
+			const fire = async (body: object) =>
+				(await post(`${sandbox.fake.baseUrl}/sandbox/fire/event`, body)).body;
+			const { result } = await runExample(workflow, async () =>
+				post(`${sandbox.fake.baseUrl}/sandbox/fire/event`, { eventType: 'user_add_org' }),
+			);
+			expect(result.body).toMatchObject({ status: 200, reply: { success: true } });
+			expect(fake().received).toHaveLength(1);
+
+			const before = (await n8n().executions.list(workflow.id)).length;
+			expect(await fire({ retry: true })).toMatchObject({ status: 200, reply: { success: true } });
+			await n8n().executions.waitFor(workflow.id, before, { settleMs: 1500 });
+			expect(fake().received).toHaveLength(1);
+		});
+	},
+);

@@ -1,0 +1,77 @@
+// Starting workflows through real HTTP and reading what n8n recorded for them.
+import type { ExecutionDetail } from '../../../scripts/n8n-executions';
+import type { N8nInstance } from '../../../scripts/n8n-instance';
+
+export interface HttpAnswer {
+	status: number;
+	/** Parsed JSON, or the text when the answer is not JSON. */
+	body: unknown;
+	text: string;
+}
+
+/** POSTs a body (an object is sent as JSON, a string as it is) and reads the whole answer. */
+export async function post(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await response.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Not JSON: keep the text.
+	}
+	return { status: response.status, body: parsed, text };
+}
+
+/** Runs `act`, then waits for exactly one new finished execution of the workflow and returns it. */
+export async function withExecution<T>(
+	n8n: N8nInstance,
+	workflowId: string,
+	act: () => Promise<T>,
+): Promise<{ result: T; execution: ExecutionDetail }> {
+	const before = (await n8n.executions.list(workflowId)).length;
+	const result = await act();
+	const executions = await n8n.executions.waitFor(workflowId, before + 1);
+	return { result, execution: executions[executions.length - 1] };
+}
+
+/** Runs `act` and checks that no execution of the workflow started (waits 1.5 s for a late one). */
+export async function withoutExecution<T>(
+	n8n: N8nInstance,
+	workflowId: string,
+	act: () => Promise<T>,
+): Promise<T> {
+	const before = (await n8n.executions.list(workflowId)).length;
+	const result = await act();
+	await n8n.executions.waitFor(workflowId, before, { settleMs: 1500, timeoutMs: 10_000 });
+	return result;
+}
+
+/** The error n8n recorded for a failed execution, with DingTalk's code when the node kept it. */
+export function failureOf(execution: ExecutionDetail): {
+	status: string;
+	node?: string;
+	message?: string;
+	description?: string;
+	errcode?: unknown;
+	code?: unknown;
+} {
+	const error = execution.data.resultData.error;
+	// Custom robot errors keep DingTalk's errcode; app robot (OpenAPI) errors its code string.
+	const context = (error?.context ?? {}) as { errcode?: unknown; code?: unknown };
+	return {
+		status: execution.status,
+		node: execution.data.resultData.lastNodeExecuted,
+		message: error?.message,
+		description: error?.description,
+		errcode: context.errcode,
+		code: context.code,
+	};
+}
