@@ -1,0 +1,214 @@
+// `npm run bench`: the six measurements of the benchmark issue in one real n8n (the pinned install
+// of scripts/n8n-install.sh, the packed package), written to bench/results.json and
+// bench/results.md. Ratios compare against baselines measured in the same run.
+//
+//   node --expose-gc .n8n-e2e/build-bench/bench/run.js [--quick] [--profile] [--budget=<seconds>]
+//
+//   --quick     small counts, results to test-results/bench-partial/ (a smoke run of the bench)
+//   --profile   CPU profiles of n8n per row into test-results/bench-profiles/ (slows n8n down)
+//   --budget    seconds for the whole run (default 570); the memory row gets what is left
+//   --rows=1,4  only these rows, results to test-results/bench-partial/
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { N8nInstance } from '../scripts/n8n-instance';
+import { n8nVersion, repoRoot } from '../scripts/n8n-runtime';
+import { FakeDingTalk } from '../test/fake-dingtalk';
+import { generateCredentials, randomString, seededRandom } from '../test/trigger/requests';
+import { benchWorkflows, FAST_ROBOT, PACED_ROBOT } from './benchWorkflows';
+import { aesKeyOf } from './lib/dingTalkRequests';
+import type { BenchContext, Measurement } from './lib/measurement';
+import { N8nProbe } from './lib/n8nProbe';
+import { environment, markdown, writeReport, type BenchReport } from './lib/report';
+import { appCredential, robotCredential } from './lib/workflows';
+import { measureActionNode } from './measurements/actionNode';
+import { measureCrypto } from './measurements/crypto';
+import { measureEventReply } from './measurements/eventReply';
+import { measureMemory } from './measurements/memory';
+import { measurePacing } from './measurements/pacing';
+import { measureTriggerThroughput } from './measurements/triggerThroughput';
+
+const SEED = 0xbe7c4;
+const PACING = { limit: 20, windowSeconds: 3 };
+
+function option(name: string): string | undefined {
+	const prefix = `--${name}=`;
+	return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+async function main(): Promise<number> {
+	const began = Date.now();
+	const quick = process.argv.includes('--quick');
+	const profile = process.argv.includes('--profile');
+	const budgetMs = Number(option('budget') ?? (quick ? 240 : 570)) * 1000;
+	const rows = option('rows')?.split(',').map(Number);
+	// Only a full run replaces the committed results.
+	const outDir =
+		quick || rows
+			? path.join(repoRoot(), 'test-results', 'bench-partial')
+			: path.join(repoRoot(), 'bench');
+	const wanted = (row: number) => !rows || rows.includes(row);
+	const log = (message: string) =>
+		console.log(
+			`[bench ${String(Math.round((Date.now() - began) / 1000)).padStart(3)} s] ${message}`,
+		);
+
+	const random = seededRandom(SEED);
+	const credentials = generateCredentials(SEED);
+	const aesKey = aesKeyOf(credentials);
+	const fastRobot = {
+		token: `bench-fast-${randomString(random, 24)}`,
+		secret: `SEC${randomString(random, 64)}`,
+	};
+	const pacedRobot = {
+		token: `bench-paced-${randomString(random, 24)}`,
+		secret: `SEC${randomString(random, 64)}`,
+	};
+	// No limit on the fast robot: row 4 measures sending, not pacing.
+	const fastFake = new FakeDingTalk({
+		robots: [fastRobot],
+		rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000, banMs: 0 },
+	});
+	const pacedFake = new FakeDingTalk({
+		robots: [pacedRobot],
+		rateLimit: { limit: PACING.limit, windowMs: PACING.windowSeconds * 1000, banMs: 600_000 },
+	});
+	const probe = N8nProbe.create({ profile });
+	const measurements: Measurement[] = [];
+	const failures: string[] = [];
+	const record = async (label: string, run: () => Promise<Measurement>) => {
+		if (!wanted(Number(label.split('.')[0]))) return;
+		log(label);
+		const rowBegan = Date.now();
+		try {
+			const measurement = await run();
+			measurement.durationMs = Date.now() - rowBegan;
+			measurements.push(measurement);
+			log(
+				`  → ${measurement.met === null ? 'reported' : measurement.met ? 'met' : 'NOT MET'}: ${measurement.measured}`,
+			);
+		} catch (error) {
+			const message = (error as Error).stack ?? String(error);
+			failures.push(`${label}: ${message.split('\n')[0]}`);
+			log(`  → failed: ${message}`);
+			measurements.push({
+				id: label,
+				title: label,
+				target: '',
+				met: false,
+				measured: `failed: ${(error as Error).message.split('\n')[0]}`,
+				values: {},
+				notes: [],
+			});
+		}
+	};
+
+	const fastBaseUrl = await fastFake.start();
+	const pacedBaseUrl = await pacedFake.start();
+	const workflows = benchWorkflows({
+		fastRobot: { baseUrl: fastBaseUrl, accessToken: fastRobot.token, secret: fastRobot.secret },
+		pacing: PACING,
+	});
+	let n8n: N8nInstance | undefined;
+	const context = {
+		probe,
+		credentials,
+		aesKey,
+		quick,
+		profileDir: profile ? path.join(repoRoot(), 'test-results', 'bench-profiles') : undefined,
+		log,
+	} as Omit<BenchContext, 'n8n'> as BenchContext;
+	try {
+		// First, while our n8n is not running yet.
+		await record('3. crypto alone', () => measureCrypto(context));
+
+		log('starting n8n');
+		n8n = await N8nInstance.launch({
+			name: 'bench',
+			artifactsDir: path.join(repoRoot(), 'test-results', 'bench'),
+			credentials: [
+				appCredential(credentials),
+				robotCredential(FAST_ROBOT, {
+					accessToken: fastRobot.token,
+					secret: fastRobot.secret,
+					baseUrl: fastBaseUrl,
+				}),
+				robotCredential(PACED_ROBOT, {
+					accessToken: pacedRobot.token,
+					secret: pacedRobot.secret,
+					baseUrl: pacedBaseUrl,
+				}),
+			],
+			workflows: Object.values(workflows).map((entry) => entry.workflow),
+			env: probe.env(),
+		});
+		context.n8n = n8n;
+		// Profiles start here: the first snapshot drops n8n's start-up from the profile.
+		if (profile) await probe.snapshot(n8n.pid!);
+		log(`n8n ${n8nVersion()} ready on ${n8n.baseUrl} (${JSON.stringify(n8n.timings)})`);
+
+		// Memory first, on a fresh n8n: a "before" taken after other rows would carry their peaks.
+		// It gets what the other rows (about 1½ minutes, with a margin) and the shutdown leave of the budget.
+		const othersMs = quick ? 60_000 : 120_000;
+		const memoryBudgetMs = Math.max(30_000, budgetMs - (Date.now() - began) - othersMs - 20_000);
+		await record('6. memory', () =>
+			measureMemory(context, workflows.memoryTrigger, memoryBudgetMs),
+		);
+		await record('1. trigger vs Webhook node', () =>
+			measureTriggerThroughput(context, {
+				webhook: workflows.webhookBaseline,
+				trigger: workflows.robotTrigger,
+			}),
+		);
+		await record('2. event callbacks', () => measureEventReply(context, workflows.eventTrigger));
+		await record('4. action node vs HTTP Request', () =>
+			measureActionNode(context, fastFake, {
+				node: workflows.sendWithNode,
+				http: workflows.sendWithHttp,
+			}),
+		);
+		await record('5. pacing', () => measurePacing(context, pacedFake, workflows.paced, PACING));
+	} finally {
+		await n8n?.stop({ failures });
+		await fastFake.stop();
+		await pacedFake.stop();
+		probe.cleanup();
+	}
+
+	// Keep the table in the issue's order.
+	const order = ['trigger-throughput', 'event-reply', 'crypto', 'action-node', 'pacing', 'memory'];
+	measurements.sort((a, b) => {
+		const rank = (entry: Measurement) =>
+			order.includes(entry.id) ? order.indexOf(entry.id) : order.length;
+		return rank(a) - rank(b);
+	});
+	const report: BenchReport = {
+		command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+		date: new Date().toISOString().slice(0, 10),
+		durationSeconds: Math.round((Date.now() - began) / 1000),
+		environment: environment(n8nVersion()),
+		settings: [
+			'One n8n (pinned install, packed package, SQLite, every execution saved) on 127.0.0.1; the load generator and the fake DingTalk servers run in the bench process on the same machine.',
+			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
+			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
+			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
+			...(profile ? ['CPU profiling was on: absolute figures are slower than without it.'] : []),
+		],
+		measurements,
+	};
+	fs.mkdirSync(outDir, { recursive: true });
+	const files = writeReport(outDir, report);
+	console.log(`\n${markdown(report)}`);
+	console.log(
+		`Wrote ${path.relative(repoRoot(), files.json)} and ${path.relative(repoRoot(), files.md)}`,
+	);
+	return failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: Error) => {
+		console.error(error.stack ?? error.message);
+		process.exit(1);
+	},
+);
