@@ -191,7 +191,7 @@ describe('DingTalk refusals produced for real by the fake', () => {
 		scenario.before?.(fake());
 		const error = await sendExpectingError(robot, scenario.parameters ?? text());
 		const apiError = expectApiError(error, { errcode: scenario.errcode, hint: scenario.hint });
-		expect(apiError.context.errmsg).toMatch(scenario.errmsg);
+		expect(apiError.context.dingTalkMessage).toMatch(scenario.errmsg);
 		expect(apiError.message).toMatch(scenario.errmsg);
 		expect(fake().requests).toHaveLength(1);
 		expect(fake().received).toHaveLength(0);
@@ -212,7 +212,7 @@ describe('DingTalk refusals produced for real by the fake', () => {
 			),
 			{ items: [{ n: 1 }, { n: 2 }, { n: 3 }], continueOnFail: true },
 		);
-		expect(output.map((item) => item.json.errcode)).toEqual([0, 0, 130101]);
+		expect(output.map((item) => item.json.errcode ?? item.json.code)).toEqual([0, 0, 130101]);
 		expect(output[2].json.description).toMatch(HINTS.throttled);
 		expect(fake().received).toHaveLength(2);
 	});
@@ -253,7 +253,7 @@ describe('answers without a usable errcode', () => {
 	])('HTTP 200 with %s is a failure, never a silent success', async (_label, body) => {
 		const error = await answerWith(body, {});
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('DingTalk answered HTTP 200 without an errcode');
+		expect(error.message).toBe('DingTalk answered HTTP 200 without an errcode [item 0]');
 		expect((error as NodeApiError).description).toMatch(/Base URL may not point at DingTalk/);
 		// Not a temporary failure: not retried although maxRetries is left at 3.
 		expect(fake().requests).toHaveLength(1);
@@ -287,6 +287,6 @@ describe('answers without a usable errcode', () => {
 	it("the gateway's IP throttle fails clearly once retries are used up", async () => {
 		const error = await answerWith('{"status":1111,"wait":0.01,"source":"x5","punish":"deny"}');
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe("DingTalk's gateway throttled this server");
+		expect(error.message).toBe("DingTalk's gateway throttled this server [item 0]");
 	});
 });

@@ -74,7 +74,7 @@ describe('continueOnFail', () => {
 		{ content: 'last ok' },
 	];
 
-	it('turns failing items into { error, errcode, errmsg } and sends the others', async () => {
+	it('turns failing items into { error, code, dingTalkMessage, description } and sends the others', async () => {
 		const robot = addRobot(fake());
 		const output = await send(robot, params('sendText', { content: '={{ $json.content }}' }), {
 			items,
@@ -85,14 +85,14 @@ describe('continueOnFail', () => {
 		expect(output[0].json).toMatchObject({ errcode: 0, errmsg: 'ok', attempts: 1 });
 		expect(output[1].json).toEqual({
 			error: '"Content" is empty [item 1]',
-			errcode: null,
-			errmsg: null,
+			code: null,
+			dingTalkMessage: null,
 			description: expect.stringContaining('(parameter: content)'),
 		});
 		expect(output[2].json).toEqual({
-			error: 'DingTalk rejected the message: 含有不合适的文本 (errcode 430102)',
-			errcode: 430102,
-			errmsg: '含有不合适的文本',
+			error: 'DingTalk rejected the message: 含有不合适的文本 (errcode 430102) [item 2]',
+			code: 430102,
+			dingTalkMessage: '含有不合适的文本',
 			description: expect.stringMatching(/content-safety/),
 		});
 		expect(output[3].json).toMatchObject({ errcode: 0, errmsg: 'ok' });

@@ -60,9 +60,14 @@ describe('pacing per robot', () => {
 				continueOnFail: true,
 			});
 			expect(Date.now() - started).toBeLessThan(1000);
-			expect(output.map((item) => item.json.errcode)).toEqual([0, 0, 'rateLimited', 'rateLimited']);
+			expect(output.map((item) => item.json.errcode ?? item.json.code)).toEqual([
+				0,
+				0,
+				'rateLimited',
+				'rateLimited',
+			]);
 			expect(output[2].json.error).toBe(
-				'The robot reached its limit of 2 messages per 60 s; not sent',
+				'The robot reached its limit of 2 messages per 60 s; not sent [item 2]',
 			);
 			expect(output[2].json.description).toMatch(/Wait for a Free Slot/);
 			expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
@@ -192,7 +197,7 @@ describe('temporary failures', () => {
 				params('sendText', { content: 'x' }, { maxRetries: 2, retryDelay: 5 }),
 			);
 			expect(error).toBeInstanceOf(NodeApiError);
-			expect(error.message).toBe('DingTalk answered HTTP 502');
+			expect(error.message).toBe('DingTalk answered HTTP 502 [item 0]');
 			expect((error as NodeApiError).httpCode).toBe('502');
 			expect(fake.requests).toHaveLength(3);
 			expect(fake.received).toHaveLength(0);
@@ -208,7 +213,7 @@ describe('temporary failures', () => {
 				params('sendText', { content: 'x' }, { maxRetries: 1, retryDelay: 5 }),
 			);
 			expect(error).toBeInstanceOf(NodeApiError);
-			expect(error.message).toBe('Could not reach DingTalk (socket hang up)');
+			expect(error.message).toBe('Could not reach DingTalk (socket hang up) [item 0]');
 			expect((error as NodeApiError).description).toMatch(/connection failed or timed out/);
 			expect(fake.requests).toHaveLength(2);
 		});
@@ -231,7 +236,7 @@ describe('temporary failures', () => {
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(
-			/^Could not reach DingTalk \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+			/^Could not reach DingTalk \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) \[item 0\]$/,
 		);
 	});
 

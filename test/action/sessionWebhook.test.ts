@@ -61,12 +61,14 @@ describe('the SSRF guard of the session webhook target', () => {
 		['another endpoint', 'https://oapi.dingtalk.com/topapi/message/corpconversation/asyncsend_v2'],
 		['a path walking up', 'https://oapi.dingtalk.com/robot/../gettoken?appkey=x'],
 		['a longer path', 'https://oapi.dingtalk.com/robot/sendBySessionX?session=s1'],
+		// An item must not turn a reply into a post through another group's custom robot.
+		['another robot’s webhook', 'https://oapi.dingtalk.com/robot/send?access_token=other-robot'],
 	])('refuses %s on DingTalk’s host', async (_label, url) => {
 		const error = await sendExpectingError(undefined, reply(url));
 		expectFieldError(error, {
 			item: 0,
 			parameter: 'sessionWebhook',
-			message: /is not a DingTalk robot endpoint/,
+			message: /is not DingTalk's session endpoint \/robot\/sendBySession/,
 		});
 	});
 
@@ -127,6 +129,20 @@ describe('the SSRF guard of the session webhook target', () => {
 			} finally {
 				await other.stop();
 			}
+		});
+
+		it('refuses the /robot/send webhook of another robot as a reply target, posting nothing', async () => {
+			const robot = addRobot(fake());
+			const otherGroup = addRobot(fake());
+			const url = `${fake().baseUrl}/robot/send?access_token=${otherGroup.token}`;
+			const error = await sendExpectingError(robot, reply(url));
+			expectFieldError(error, {
+				item: 0,
+				parameter: 'sessionWebhook',
+				message: /is not DingTalk's session endpoint/,
+			});
+			expect(fake().requests).toHaveLength(0);
+			expect(fake().received).toHaveLength(0);
 		});
 
 		it('still refuses user info on the allowed origin', async () => {

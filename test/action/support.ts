@@ -148,10 +148,10 @@ export function expectApiError(
 	const apiError = error as NodeApiError;
 	expect(apiError.message).toContain(`(errcode ${expected.errcode})`);
 	expect(apiError.description).toMatch(expected.hint);
-	expect(apiError.context.errcode).toBe(expected.errcode);
+	expect(apiError.context.code).toBe(expected.errcode);
 	if (expected.errmsg !== undefined) {
 		expect(apiError.message).toContain(expected.errmsg);
-		expect(apiError.context.errmsg).toBe(expected.errmsg);
+		expect(apiError.context.dingTalkMessage).toBe(expected.errmsg);
 	}
 	return apiError;
 }

@@ -4,7 +4,7 @@ import {
 	AppTokenCache,
 	appTokenCache,
 	appTokenKey,
-} from '../../nodes/DingTalkRobot/helpers/appRobot/accessToken';
+} from '../../nodes/DingTalkRobot/transport/accessTokenCache';
 import {
 	addApp,
 	appParams,

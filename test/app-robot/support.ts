@@ -11,7 +11,7 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { appTokenCache } from '../../nodes/DingTalkRobot/helpers/appRobot/accessToken';
+import { appTokenCache } from '../../nodes/DingTalkRobot/transport/accessTokenCache';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import type {
 	FakeApp,

@@ -72,6 +72,8 @@ function fakeCredentialsHelper(
 	};
 }
 
+let executionCounter = 0;
+
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const nodeType = options.nodeType ?? new DingTalkRobot();
 	const typeName = options.typeName ?? 'n8n-nodes-dingtalk-robot.dingTalkRobot';
@@ -104,7 +106,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const additionalData = {
 		credentialsHelper: fakeCredentialsHelper(options.credentials ?? {}, requests),
 		currentNodeParameters: undefined,
-		executionId: 'test-execution',
+		// Each run is a new execution, as each manual or triggered run is in n8n.
+		executionId: `test-execution-${++executionCounter}`,
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',

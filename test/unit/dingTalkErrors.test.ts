@@ -1,4 +1,4 @@
-import { describeDingTalkError } from '../../nodes/DingTalkRobot/helpers/dingTalkErrors';
+import { describeDingTalkError } from '../../nodes/DingTalkRobot/domain/errorCatalog';
 
 describe('describeDingTalkError', () => {
 	it.each([

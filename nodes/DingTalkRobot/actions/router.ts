@@ -1,27 +1,87 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
+import { MessageFieldError } from '../domain/robotMessage';
+import type { DingTalkErrorContext } from '../transport/errors';
 import * as appRobot from './appRobot/AppRobot.resource';
 import * as message from './message/Message.resource';
+import type { DingTalkRobotResource, Operation, ResourceOperations } from './node.type';
+import { NodeRun } from './nodeRun';
 
-const resources = { appRobot, message } as const;
-
-type Operation = {
-	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
+	message: message.operations,
+	appRobot: appRobot.operations,
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as keyof typeof resources;
-	const operation = this.getNodeParameter('operation', 0) as string;
+function isResource(value: string): value is DingTalkRobotResource {
+	return Object.prototype.hasOwnProperty.call(resources, value);
+}
 
-	const operations = resources[resource] as unknown as Record<string, Operation | undefined>;
-	const handler = operations?.[operation];
-	if (!handler || typeof handler.execute !== 'function') {
+function findOperation(node: INode, resource: string, operation: string): Operation {
+	const operations: Record<string, Operation> | undefined = isResource(resource)
+		? resources[resource]
+		: undefined;
+	const handler =
+		operations && Object.prototype.hasOwnProperty.call(operations, operation)
+			? operations[operation]
+			: undefined;
+	if (!handler) {
 		throw new NodeOperationError(
-			this.getNode(),
+			node,
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-	return [await handler.execute.call(this, items)];
+	return handler;
+}
+
+/** A failure of one item as n8n shows it: field problems name the parameter to fix. */
+export function toItemError(node: INode, caught: unknown, itemIndex: number) {
+	if (caught instanceof MessageFieldError) {
+		return new NodeOperationError(node, `${caught.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: `${caught.fix ?? ''} (parameter: ${caught.field})`.trim(),
+		});
+	}
+	if (caught instanceof NodeApiError || caught instanceof NodeOperationError) return caught;
+	return new NodeOperationError(node, caught as Error, { itemIndex });
+}
+
+/**
+ * The item of a failed input with Continue On Fail, the same for every resource:
+ * `{ error, code, dingTalkMessage, description }`, plus the per-recipient report of a send to
+ * several people.
+ */
+export function continueOnFailJson(error: NodeApiError | NodeOperationError): IDataObject {
+	const context = error.context as Partial<DingTalkErrorContext>;
+	const json: IDataObject = {
+		error: error.message,
+		code: context.code ?? null,
+		dingTalkMessage: context.dingTalkMessage ?? null,
+		description: error.description ?? null,
+	};
+	if (context.requestId) json.requestId = context.requestId;
+	if (context.report) Object.assign(json, context.report);
+	return json;
+}
+
+/** The one item loop of the node: one output item per input item, paired with it. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = findOperation(this.getNode(), resource, operation);
+	const run = new NodeRun(this);
+
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await handler.execute.call(this, itemIndex, run);
+			output.push({ ...result, pairedItem: { item: itemIndex } });
+		} catch (caught) {
+			const error = toItemError(this.getNode(), caught, itemIndex);
+			if (!this.continueOnFail()) throw error;
+			output.push({ json: continueOnFailJson(error), pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
 }

@@ -1,11 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-/** What a DingTalk OpenAPI endpoint answered, whatever the HTTP status. */
-export interface OpenApiReply {
-	statusCode: number;
-	body: IDataObject;
+import {
+	describeOpenApiError,
+	describeUploadError,
+	isAuthError,
+	isThrottled,
+} from '../domain/errorCatalog';
+import { MessageFieldError } from '../domain/robotMessage';
+import { appTokenCache, appTokenKey } from './accessTokenCache';
+import { dingTalkError, networkFailure } from './errors';
+import { dingTalkRequest, FILE_TIMEOUT_MS, parseReply, postJson } from './http';
+import type { DingTalkReply } from './http';
+
+export const APP_CREDENTIAL = 'dingTalkAppApi';
+export const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
+export const ACCESS_TOKEN_HEADER = 'x-acs-dingtalk-access-token';
+
+const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
+const DEFAULT_OAPI_BASE_URL = 'https://oapi.dingtalk.com';
+
+/** The app of the selected credential, as far as node code needs it (no secret). */
+export interface AppContext {
+	apiBaseUrl: string;
+	oapiBaseUrl: string;
+	appKey: string;
+	/** Cache key of the app's access token (a hash; no secret). */
+	tokenKey: string;
 }
+
+export interface RetryOptions {
+	maxRetries: number;
+	retryDelayMs: number;
+}
+
+/** How one answer is to be treated. */
+export type Verdict = 'ok' | 'auth' | 'throttled' | 'failed';
 
 export interface DownloadedFile {
 	statusCode: number;
@@ -20,76 +51,83 @@ export interface UploadFile {
 	mimeType: string;
 }
 
-export const APP_CREDENTIAL = 'dingTalkAppApi';
-export const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
-export const ACCESS_TOKEN_HEADER = 'x-acs-dingtalk-access-token';
-
-const REQUEST_TIMEOUT_MS = 15000;
-const FILE_TIMEOUT_MS = 120000;
-
-function toReply(response: { statusCode?: number; body?: unknown }): OpenApiReply {
-	let body = response.body;
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body === 'string') {
-		const text = body;
-		try {
-			body = JSON.parse(text);
-		} catch {
-			body = { rawBody: text.slice(0, 500) };
-		}
+function baseUrl(value: unknown, fallback: string, label: string): string {
+	const text = String(value || fallback)
+		.trim()
+		.replace(/\/+$/, '');
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
 	}
+	if (!url || !/^https?:$/.test(url.protocol)) {
+		throw new MessageFieldError(
+			'credential',
+			`The credential's ${label} is not an http(s) URL: ${text.slice(0, 100)}`,
+			`Set ${label} to ${fallback} unless you use a proxy.`,
+		);
+	}
+	return text;
+}
+
+/** Checks a decrypted `dingTalkAppApi` credential and keeps what the OpenAPI calls need. */
+export function readAppContext(credentials: ICredentialDataDecryptedObject): AppContext {
+	const appKey = String(credentials.appKey ?? '').trim();
+	const appSecret = String(credentials.appSecret ?? '');
+	if (!appKey || !appSecret) {
+		throw new MessageFieldError(
+			'credential',
+			'The DingTalk App API credential has no Client ID or no Client Secret',
+			'Fill in both from the app’s Credentials & Basic Info page (凭证与基础信息).',
+		);
+	}
+	const apiBaseUrl = baseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
 	return {
-		statusCode: response.statusCode ?? 0,
-		body: (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as IDataObject,
+		apiBaseUrl,
+		oapiBaseUrl: baseUrl(credentials.oapiBaseUrl, DEFAULT_OAPI_BASE_URL, 'Legacy API Base URL'),
+		appKey,
+		tokenKey: appTokenKey(apiBaseUrl, appKey, appSecret),
 	};
 }
 
-function jsonPost(baseURL: string, url: string, body: IDataObject): IHttpRequestOptions {
+/** DingTalk's code and words in either answer style: {code, message} or {errcode, errmsg}. */
+function openApiFailure(reply: DingTalkReply, what: string) {
+	const { body, statusCode } = reply;
+	const code = String(
+		body.code ??
+			(body.errcode !== undefined ? `errcode ${String(body.errcode)}` : `HTTP ${statusCode}`),
+	);
+	const dingTalkMessage = String(body.message ?? body.errmsg ?? '');
+	const hint =
+		body.code === undefined && body.errcode !== undefined
+			? describeUploadError(Number(body.errcode))
+			: describeOpenApiError(code, statusCode).hint;
 	return {
-		method: 'POST',
-		baseURL,
-		url,
-		body,
-		json: true,
-		headers: { 'Content-Type': 'application/json' },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		message: `${what}: ${dingTalkMessage || 'no message'} (${code})`,
+		hint,
+		code,
+		dingTalkMessage,
+		httpCode: statusCode,
+		requestId: body.requestid ? String(body.requestid) : undefined,
 	};
 }
 
-/**
- * Asks DingTalk for an app access token. The body stays empty here: the credential's
- * authenticate() adds the Client ID and Secret, so they never pass through node code.
- */
-export async function requestAccessToken(
-	this: IExecuteFunctions,
-	apiBaseUrl: string,
-): Promise<OpenApiReply> {
-	const response = await this.helpers.httpRequestWithAuthentication.call(
-		this,
-		APP_CREDENTIAL,
-		jsonPost(apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {}),
-	);
-	return toReply(response);
+/** The verdict on a new-style OpenAPI answer. */
+export function judgeOpenApi(reply: DingTalkReply): Verdict {
+	if (reply.statusCode >= 200 && reply.statusCode < 300 && reply.body.code === undefined)
+		return 'ok';
+	if (isAuthError(reply.statusCode, reply.body.code)) return 'auth';
+	if (isThrottled(reply.statusCode, reply.body.code)) return 'throttled';
+	return 'failed';
 }
 
-/** POSTs JSON to a new-style OpenAPI endpoint (api.dingtalk.com/v1.0/...). */
-export async function postOpenApi(
-	this: IExecuteFunctions,
-	apiBaseUrl: string,
-	path: string,
-	accessToken: string,
-	body: IDataObject,
-): Promise<OpenApiReply> {
-	const options = jsonPost(apiBaseUrl, path, body);
-	options.headers = { ...options.headers, [ACCESS_TOKEN_HEADER]: accessToken };
-	const response = await this.helpers.httpRequestWithAuthentication.call(
-		this,
-		APP_CREDENTIAL,
-		options,
-	);
-	return toReply(response);
+/** The verdict on an answer of the older /media/upload endpoint. */
+export function judgeUpload(reply: DingTalkReply): Verdict {
+	const errcode = Number(reply.body.errcode);
+	if (reply.statusCode === 200 && errcode === 0 && reply.body.media_id) return 'ok';
+	if (isAuthError(reply.statusCode, reply.body.code, errcode)) return 'auth';
+	return 'failed';
 }
 
 function multipart(field: string, file: UploadFile): { body: Buffer; contentType: string } {
@@ -110,55 +148,147 @@ function multipart(field: string, file: UploadFile): { body: Buffer; contentType
 	};
 }
 
-/**
- * Uploads a file to DingTalk's media store (oapi.dingtalk.com/media/upload). This older API
- * takes the same app access token, but in the access_token query parameter.
- */
-export async function uploadMedia(
-	this: IExecuteFunctions,
-	oapiBaseUrl: string,
-	accessToken: string,
-	mediaType: string,
-	file: UploadFile,
-): Promise<OpenApiReply> {
-	const { body, contentType } = multipart('media', file);
-	const response = await this.helpers.httpRequestWithAuthentication.call(this, APP_CREDENTIAL, {
-		method: 'POST',
-		baseURL: oapiBaseUrl,
-		url: '/media/upload',
-		qs: { access_token: accessToken, type: mediaType },
-		body,
-		headers: { 'Content-Type': contentType },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: FILE_TIMEOUT_MS,
-	});
-	return toReply(response);
-}
-
 function headerText(headers: unknown, name: string): string | undefined {
 	const value = (headers as Record<string, unknown> | undefined)?.[name];
 	return typeof value === 'string' ? value : undefined;
 }
 
-/** GETs a temporary download URL DingTalk handed out; it needs (and gets) no credentials. */
-export async function downloadFromUrl(
-	this: IExecuteFunctions,
-	url: string,
-): Promise<DownloadedFile> {
-	const response = (await this.helpers.httpRequest({
-		method: 'GET',
-		url,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: FILE_TIMEOUT_MS,
-	})) as { statusCode: number; body: ArrayBuffer | Buffer; headers: unknown };
-	const body = response.body;
-	return {
-		statusCode: response.statusCode,
-		data: Buffer.isBuffer(body) ? body : Buffer.from(body ?? new ArrayBuffer(0)),
-		contentType: headerText(response.headers, 'content-type'),
-		contentDisposition: headerText(response.headers, 'content-disposition'),
-	};
+/**
+ * The client of DingTalk's OpenAPI for one item: the app token from the process-wide cache
+ * (fetched once, refreshed once when DingTalk refuses it), throttled calls retried with a
+ * doubling delay, and every failure as the node's DingTalk error with a hint.
+ */
+export class OpenApiClient {
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly itemIndex: number,
+		readonly app: AppContext,
+	) {}
+
+	/** POSTs JSON to a new-style endpoint (api.dingtalk.com/v1.0/...). */
+	async post(
+		path: string,
+		body: IDataObject,
+		options: RetryOptions & { what: string },
+	): Promise<IDataObject> {
+		return await this.withAccessToken(options, async (token) => {
+			const request = postJson(this.app.apiBaseUrl, path, body);
+			request.headers = { ...request.headers, [ACCESS_TOKEN_HEADER]: token };
+			return await this.context.helpers.httpRequest(request);
+		});
+	}
+
+	/**
+	 * Uploads a file to DingTalk's media store (oapi.dingtalk.com/media/upload). This older API
+	 * takes the same app access token, but in the access_token query parameter.
+	 */
+	async uploadMedia(
+		mediaType: string,
+		file: UploadFile,
+		options: RetryOptions & { what: string },
+	): Promise<IDataObject> {
+		const { body, contentType } = multipart('media', file);
+		return await this.withAccessToken(
+			{ ...options, judge: judgeUpload },
+			async (token) =>
+				await this.context.helpers.httpRequest(
+					dingTalkRequest({
+						method: 'POST',
+						baseURL: this.app.oapiBaseUrl,
+						url: '/media/upload',
+						qs: { access_token: token, type: mediaType },
+						body,
+						headers: { 'Content-Type': contentType },
+						timeout: FILE_TIMEOUT_MS,
+					}),
+				),
+		);
+	}
+
+	/** GETs a temporary download URL DingTalk handed out; it needs (and gets) no credentials. */
+	async download(url: string): Promise<DownloadedFile> {
+		const response = (await this.guarded(
+			async () =>
+				await this.context.helpers.httpRequest(
+					dingTalkRequest({
+						method: 'GET',
+						url,
+						encoding: 'arraybuffer',
+						timeout: FILE_TIMEOUT_MS,
+					}),
+				),
+		)) as { statusCode: number; body: ArrayBuffer | Buffer; headers: unknown };
+		const body = response.body;
+		return {
+			statusCode: response.statusCode,
+			data: Buffer.isBuffer(body) ? body : Buffer.from(body ?? new ArrayBuffer(0)),
+			contentType: headerText(response.headers, 'content-type'),
+			contentDisposition: headerText(response.headers, 'content-disposition'),
+		};
+	}
+
+	fail(reply: DingTalkReply, what: string) {
+		return dingTalkError(this.context.getNode(), this.itemIndex, openApiFailure(reply, what));
+	}
+
+	private async accessToken(): Promise<string> {
+		return await appTokenCache.get(this.app.tokenKey, async () => {
+			// The body stays empty: the credential's authenticate() adds the Client ID and Secret.
+			const reply = parseReply(
+				await this.guarded(
+					async () =>
+						await this.context.helpers.httpRequestWithAuthentication.call(
+							this.context,
+							APP_CREDENTIAL,
+							postJson(this.app.apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {}),
+						),
+				),
+			);
+			const token = reply.body.accessToken;
+			if (reply.statusCode === 200 && typeof token === 'string' && token !== '') {
+				return { accessToken: token, expireIn: Number(reply.body.expireIn) || 7200 };
+			}
+			throw this.fail(reply, 'DingTalk did not issue an app access token');
+		});
+	}
+
+	private async withAccessToken(
+		options: RetryOptions & { what: string; judge?: (reply: DingTalkReply) => Verdict },
+		send: (accessToken: string) => Promise<unknown>,
+	): Promise<IDataObject> {
+		const judge = options.judge ?? judgeOpenApi;
+		let refreshed = false;
+		let retries = 0;
+		for (;;) {
+			const token = await this.accessToken();
+			const reply = parseReply(
+				(await this.guarded(async () => await send(token))) as { statusCode?: number },
+			);
+			const verdict = judge(reply);
+			if (verdict === 'ok') return reply.body;
+			if (verdict === 'auth' && !refreshed) {
+				appTokenCache.invalidate(this.app.tokenKey, token);
+				refreshed = true;
+				continue;
+			}
+			if (verdict === 'throttled' && retries < options.maxRetries) {
+				await sleep(options.retryDelayMs * 2 ** retries);
+				retries++;
+				continue;
+			}
+			throw this.fail(reply, options.what);
+		}
+	}
+
+	/**
+	 * Runs a request and turns a thrown error (connection refused, timeout) into one that says so
+	 * without the request options: n8n's own error would carry the token or the secret along.
+	 */
+	private async guarded<T>(request: () => Promise<T>): Promise<T> {
+		try {
+			return await request();
+		} catch (caught) {
+			throw dingTalkError(this.context.getNode(), this.itemIndex, networkFailure(caught));
+		}
+	}
 }

@@ -1,12 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../node.type';
 import * as downloadFile from './downloadFile.operation';
 import * as reply from './reply.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
 import * as uploadMedia from './uploadMedia.operation';
 
-export { downloadFile, reply, sendToGroup, sendToUsers, uploadMedia };
+export const operations: ResourceOperations<'appRobot'> = {
+	downloadFile,
+	reply,
+	sendToGroup,
+	sendToUsers,
+	uploadMedia,
+};
 
 export const description: INodeProperties[] = [
 	{

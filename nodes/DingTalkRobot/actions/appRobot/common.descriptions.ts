@@ -1,14 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { MESSAGE_TEMPLATES } from '../../domain/templates/catalog';
+import { TEMPLATE_FIELDS } from '../../domain/templates/fields';
 import {
 	buildTemplateParams,
 	encodeMsgParam,
-	MESSAGE_TEMPLATES,
 	parseRawMsgParam,
-	TEMPLATE_FIELDS,
-} from '../../helpers/appRobot/templates';
-import type { RetryOptions } from '../../helpers/appRobot/openApi';
-import { requireText } from '../../helpers/validation';
+} from '../../domain/templates/msgParam';
+import { requireText } from '../../domain/validation';
+import { OpenApiClient } from '../../transport/openApi';
+import type { RetryOptions } from '../../transport/openApi';
+import type { NodeRun } from '../nodeRun';
 
 const RAW = 'raw';
 
@@ -144,4 +146,13 @@ export function readRetryOptions(options: IDataObject): RetryOptions {
 export function robotCodeOf(options: IDataObject, fallback: string): string {
 	const value = String(options.robotCode ?? '').trim();
 	return value || fallback;
+}
+
+/** The OpenAPI client of one item, for the app of the node's credential. */
+export async function openApiClient(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<OpenApiClient> {
+	return new OpenApiClient(context, itemIndex, await run.appContext(itemIndex));
 }

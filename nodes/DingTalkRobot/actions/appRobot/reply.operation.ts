@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readIncomingMessage, incomingMessageFix } from '../../helpers/appRobot/incomingMessage';
-import type { IncomingMessage } from '../../helpers/appRobot/incomingMessage';
-import { readAppContext } from '../../helpers/appRobot/openApi';
-import type { AppContext, RetryOptions } from '../../helpers/appRobot/openApi';
-import { runItems } from '../../helpers/appRobot/runItems';
-import { sendGroupMessage, sendToUserBatches } from '../../helpers/appRobot/send';
-import { toSessionMessage } from '../../helpers/appRobot/templates';
-import { deliver } from '../../helpers/delivery';
-import { describeDingTalkError } from '../../helpers/dingTalkErrors';
-import { MessageFieldError } from '../../helpers/interfaces';
-import type { RobotMessage } from '../../helpers/interfaces';
-import { prepareMentions } from '../../helpers/sendItems';
-import { checkSessionWebhookUrl } from '../../helpers/target';
+import { describeDingTalkError } from '../../domain/errorCatalog';
+import { incomingMessageFix, readIncomingMessage } from '../../domain/incomingMessage';
+import type { IncomingMessage } from '../../domain/incomingMessage';
+import { prepareMentions } from '../../domain/mentions';
+import { MessageFieldError } from '../../domain/robotMessage';
+import type { RobotMessage } from '../../domain/robotMessage';
+import { checkSessionWebhookUrl, originOf } from '../../domain/sessionWebhook';
+import { toSessionMessage } from '../../domain/templates/sessionMessage';
+import { dingTalkError } from '../../transport/errors';
+import type { DingTalkErrorContext } from '../../transport/errors';
+import type { OpenApiClient, RetryOptions } from '../../transport/openApi';
+import { sendGroupMessage, sendToUserBatches } from '../../transport/robotOpenApi';
+import { deliver } from '../../transport/robotWebhook';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
 import {
+	openApiClient,
 	readRetryOptions,
 	readTemplateMessage,
 	retryOptions,
@@ -85,14 +82,6 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['reply'] } 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function originOf(value: string): string | undefined {
-	try {
-		return new URL(value).origin;
-	} catch {
-		return undefined;
-	}
-}
-
 /** Adds the @ of the sender where DingTalk notifies it: text and markdown in a group. */
 function withSenderMention(
 	message: RobotMessage,
@@ -125,25 +114,24 @@ function sessionProblem(
 
 function isSessionGone(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
-	const errcode = Number(error.context.errcode);
-	const errmsg = String(error.context.errmsg ?? '');
-	return Number.isFinite(errcode) && describeDingTalkError(errcode, errmsg).kind === 'session';
+	const context = error.context as Partial<DingTalkErrorContext>;
+	if (typeof context.code !== 'number') return false;
+	return describeDingTalkError(context.code, context.dingTalkMessage ?? '').kind === 'session';
 }
 
 async function replyThroughSession(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
-	app: AppContext,
+	client: OpenApiClient,
 	incoming: IncomingMessage,
 	sessionMessage: RobotMessage,
-	mentionSender: boolean,
-	retry: RetryOptions,
+	options: { mentionSender: boolean; msgUuid: string; retry: RetryOptions },
 ): Promise<IDataObject> {
-	const url = checkSessionWebhookUrl(incoming.sessionWebhook, originOf(app.oapiBaseUrl));
-	const { message, mentioned } = withSenderMention(sessionMessage, incoming, mentionSender);
-	const msgUuid = randomUUID();
-	const { reply } = await deliver.call(
-		this,
+	const url = checkSessionWebhookUrl(incoming.sessionWebhook, originOf(client.app.oapiBaseUrl));
+	const { message, mentioned } = withSenderMention(sessionMessage, incoming, options.mentionSender);
+	const { msgUuid, retry } = options;
+	const { reply } = await deliver(
+		context,
 		itemIndex,
 		{ kind: 'session', url },
 		{ ...message, msgUuid },
@@ -165,9 +153,9 @@ async function replyThroughSession(
 }
 
 async function replyThroughOpenApi(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
-	app: AppContext,
+	client: OpenApiClient,
 	incoming: IncomingMessage,
 	template: TemplateMessage,
 	robotCode: string,
@@ -182,10 +170,8 @@ async function replyThroughOpenApi(
 				incomingMessageFix,
 			);
 		}
-		const { processQueryKey } = await sendGroupMessage.call(
-			this,
-			itemIndex,
-			app,
+		const { processQueryKey } = await sendGroupMessage(
+			client,
 			{ ...message, openConversationId: incoming.conversationId },
 			retry,
 		);
@@ -203,27 +189,18 @@ async function replyThroughOpenApi(
 				'DingTalk gives senderStaffId only for members of your organisation and after the robot is published.',
 			);
 		}
-		const report = await sendToUserBatches.call(
-			this,
-			itemIndex,
-			app,
-			message,
-			[incoming.senderStaffId],
-			retry,
-		);
+		const report = await sendToUserBatches(client, message, [incoming.senderStaffId], retry);
 		const [recipient] = report.recipients;
 		if (recipient.status !== 'sent') {
-			const error = new NodeApiError(this.getNode(), { code: recipient.status } as JsonObject, {
-				message: `DingTalk did not deliver the reply to ${recipient.userId}: ${recipient.status} [item ${itemIndex}]`,
-				description:
+			throw dingTalkError(context.getNode(), itemIndex, {
+				message: `DingTalk did not deliver the reply to ${recipient.userId}: ${recipient.status}`,
+				hint:
 					recipient.status === 'flowControlled'
 						? 'DingTalk limits how many robot messages one person receives; try again later.'
 						: 'DingTalk does not know this user ID in your organisation, or the user cannot receive robot messages.',
-				itemIndex,
+				code: recipient.status,
+				report,
 			});
-			error.context.code = recipient.status;
-			error.context.report = report;
-			throw error;
 		}
 		return {
 			sentTo: 'oToMessages',
@@ -238,64 +215,62 @@ async function replyThroughOpenApi(
 	);
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await runItems.call(this, items, async function (itemIndex) {
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const incoming = readIncomingMessage(this.getNodeParameter('incomingMessage', itemIndex));
-		const template = readTemplateMessage.call(this, itemIndex);
-		const retry = readRetryOptions(options);
-		const fallBack = options.fallBack !== false;
-		const app = await readAppContext.call(this, itemIndex);
-		const sessionMessage = toSessionMessage(template.msgKey, template.params);
-		const summary = {
-			msgKey: template.msgKey,
-			msgParam: template.params,
-			conversationId: incoming.conversationId,
-			conversationType: incoming.conversationType,
-		};
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const incoming = readIncomingMessage(this.getNodeParameter('incomingMessage', itemIndex));
+	const template = readTemplateMessage.call(this, itemIndex);
+	const retry = readRetryOptions(options);
+	const fallBack = options.fallBack !== false;
+	const client = await openApiClient(this, itemIndex, run);
+	const sessionMessage = toSessionMessage(template.msgKey, template.params);
+	const summary = {
+		msgKey: template.msgKey,
+		msgParam: template.params,
+		conversationId: incoming.conversationId,
+		conversationType: incoming.conversationType,
+	};
 
-		let reason = sessionProblem(incoming, sessionMessage, Date.now());
-		if (!reason) {
-			let sessionError: unknown;
-			try {
-				const sent = await replyThroughSession.call(
-					this,
-					itemIndex,
-					app,
-					incoming,
-					sessionMessage!,
-					options.mentionSender !== false,
-					retry,
-				);
-				return { json: { ...sent, ...summary } };
-			} catch (error) {
-				sessionError = error;
-			}
-			// DingTalk can drop a session before the time it announced: fall back then too.
-			if (!isSessionGone(sessionError) || !fallBack) throw sessionError as NodeApiError;
-			reason = 'sessionRejected';
+	let reason = sessionProblem(incoming, sessionMessage, Date.now());
+	if (!reason) {
+		let sessionError: unknown;
+		try {
+			const sent = await replyThroughSession(this, itemIndex, client, incoming, sessionMessage!, {
+				mentionSender: options.mentionSender !== false,
+				msgUuid: run.defaultMsgUuid(itemIndex, randomUUID),
+				retry,
+			});
+			return { json: { ...sent, ...summary } };
+		} catch (error) {
+			sessionError = error;
 		}
-		if (!fallBack) {
-			throw new MessageFieldError(
-				'options',
-				reason === 'templateNeedsOpenApi'
-					? `A session webhook cannot carry ${template.msgKey}; only the OpenAPI can`
-					: reason === 'noSessionWebhook'
-						? 'The incoming message has no session webhook'
-						: 'The session webhook of the incoming message has expired',
-				'Turn on "Fall Back to OpenAPI" to send through the robot OpenAPI, which needs the app’s robot permissions.',
-			);
-		}
-		const robotCode = robotCodeOf(options, incoming.robotCode || app.appKey);
-		const sent = await replyThroughOpenApi.call(
-			this,
-			itemIndex,
-			app,
-			incoming,
-			template,
-			robotCode,
-			retry,
+		// DingTalk can drop a session before the time it announced: fall back then too.
+		if (!isSessionGone(sessionError) || !fallBack) throw sessionError as NodeApiError;
+		reason = 'sessionRejected';
+	}
+	if (!fallBack) {
+		throw new MessageFieldError(
+			'options',
+			reason === 'templateNeedsOpenApi'
+				? `A session webhook cannot carry ${template.msgKey}; only the OpenAPI can`
+				: reason === 'noSessionWebhook'
+					? 'The incoming message has no session webhook'
+					: 'The session webhook of the incoming message has expired',
+			'Turn on "Fall Back to OpenAPI" to send through the robot OpenAPI, which needs the app’s robot permissions.',
 		);
-		return { json: { ...sent, fallbackReason: reason, robotCode, mentioned: [], ...summary } };
-	});
+	}
+	const robotCode = robotCodeOf(options, incoming.robotCode || client.app.appKey);
+	const sent = await replyThroughOpenApi(
+		this,
+		itemIndex,
+		client,
+		incoming,
+		template,
+		robotCode,
+		retry,
+	);
+	return { json: { ...sent, fallbackReason: reason, robotCode, mentioned: [], ...summary } };
 }

@@ -1,16 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readAppContext } from '../../helpers/appRobot/openApi';
-import { runItems } from '../../helpers/appRobot/runItems';
-import { sendGroupMessage } from '../../helpers/appRobot/send';
-import { requireText } from '../../helpers/validation';
+import { requireText } from '../../domain/validation';
+import { sendGroupMessage } from '../../transport/robotOpenApi';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
 import {
+	openApiClient,
 	readRetryOptions,
 	readTemplateMessage,
 	retryOptions,
@@ -57,39 +53,39 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['sendToGrou
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await runItems.call(this, items, async function (itemIndex) {
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const openConversationId = requireText(
-			this.getNodeParameter('openConversationId', itemIndex, ''),
-			'openConversationId',
-			'Conversation ID',
-		).trim();
-		const message = readTemplateMessage.call(this, itemIndex);
-		const app = await readAppContext.call(this, itemIndex);
-		const robotCode = robotCodeOf(options, app.appKey);
-		const { processQueryKey } = await sendGroupMessage.call(
-			this,
-			itemIndex,
-			app,
-			{
-				robotCode,
-				openConversationId,
-				msgKey: message.msgKey,
-				msgParam: message.msgParam,
-				coolAppCode: String(options.coolAppCode ?? '').trim() || undefined,
-			},
-			readRetryOptions(options),
-		);
-		return {
-			json: {
-				sentTo: 'groupMessages',
-				processQueryKey,
-				openConversationId,
-				robotCode,
-				msgKey: message.msgKey,
-				msgParam: message.params,
-			},
-		};
-	});
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const openConversationId = requireText(
+		this.getNodeParameter('openConversationId', itemIndex, ''),
+		'openConversationId',
+		'Conversation ID',
+	).trim();
+	const message = readTemplateMessage.call(this, itemIndex);
+	const client = await openApiClient(this, itemIndex, run);
+	const robotCode = robotCodeOf(options, client.app.appKey);
+	const { processQueryKey } = await sendGroupMessage(
+		client,
+		{
+			robotCode,
+			openConversationId,
+			msgKey: message.msgKey,
+			msgParam: message.msgParam,
+			coolAppCode: String(options.coolAppCode ?? '').trim() || undefined,
+		},
+		readRetryOptions(options),
+	);
+	return {
+		json: {
+			sentTo: 'groupMessages',
+			processQueryKey,
+			openConversationId,
+			robotCode,
+			msgKey: message.msgKey,
+			msgParam: message.params,
+		},
+	};
 }

@@ -1,17 +1,13 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readAppContext } from '../../helpers/appRobot/openApi';
-import { runItems } from '../../helpers/appRobot/runItems';
-import { sendToUserBatches } from '../../helpers/appRobot/send';
-import { MessageFieldError } from '../../helpers/interfaces';
-import { parseMentionList } from '../../helpers/mentions';
+import { parseMentionList } from '../../domain/mentions';
+import { MessageFieldError } from '../../domain/robotMessage';
+import { sendToUserBatches } from '../../transport/robotOpenApi';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
 import {
+	openApiClient,
 	readRetryOptions,
 	readTemplateMessage,
 	retryOptions,
@@ -46,36 +42,36 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['sendToUser
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await runItems.call(this, items, async function (itemIndex) {
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const userIds = parseMentionList(this.getNodeParameter('userIds', itemIndex, ''));
-		if (userIds.length === 0) {
-			throw new MessageFieldError(
-				'userIds',
-				'"User IDs" is empty',
-				'Give at least one DingTalk user ID (staff ID), e.g. {{ $json.sender.staffId }}.',
-			);
-		}
-		const message = readTemplateMessage.call(this, itemIndex);
-		const app = await readAppContext.call(this, itemIndex);
-		const robotCode = robotCodeOf(options, app.appKey);
-		const report = await sendToUserBatches.call(
-			this,
-			itemIndex,
-			app,
-			{ robotCode, msgKey: message.msgKey, msgParam: message.msgParam },
-			userIds,
-			readRetryOptions(options),
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const userIds = parseMentionList(this.getNodeParameter('userIds', itemIndex, ''));
+	if (userIds.length === 0) {
+		throw new MessageFieldError(
+			'userIds',
+			'"User IDs" is empty',
+			'Give at least one DingTalk user ID (staff ID), e.g. {{ $json.sender.staffId }}.',
 		);
-		return {
-			json: {
-				sentTo: 'oToMessages',
-				robotCode,
-				msgKey: message.msgKey,
-				msgParam: message.params,
-				...report,
-			},
-		};
-	});
+	}
+	const message = readTemplateMessage.call(this, itemIndex);
+	const client = await openApiClient(this, itemIndex, run);
+	const robotCode = robotCodeOf(options, client.app.appKey);
+	const report = await sendToUserBatches(
+		client,
+		{ robotCode, msgKey: message.msgKey, msgParam: message.msgParam },
+		userIds,
+		readRetryOptions(options),
+	);
+	return {
+		json: {
+			sentTo: 'oToMessages',
+			robotCode,
+			msgKey: message.msgKey,
+			msgParam: message.params,
+			...report,
+		},
+	};
 }

@@ -1,19 +1,11 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readAppContext, withAccessToken } from '../../helpers/appRobot/openApi';
-import type { Verdict } from '../../helpers/appRobot/openApi';
-import { isAuthError } from '../../helpers/appRobot/openApiErrors';
-import { runItems } from '../../helpers/appRobot/runItems';
-import { requireText } from '../../helpers/validation';
-import { uploadMedia } from '../../transport/openApi';
-import type { OpenApiReply } from '../../transport/openApi';
-import { readRetryOptions, retryOptions } from './common.descriptions';
+import { fileExtension } from '../../domain/files';
+import { requireText } from '../../domain/validation';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import { openApiClient, readRetryOptions, retryOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,53 +67,41 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['uploadMedi
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function judgeUpload(reply: OpenApiReply): Verdict {
-	const errcode = Number(reply.body.errcode);
-	if (reply.statusCode === 200 && errcode === 0 && reply.body.media_id) return 'ok';
-	if (isAuthError(reply.statusCode, reply.body.code, errcode)) return 'auth';
-	return 'failed';
-}
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const property = requireText(
+		this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+		'binaryPropertyName',
+		'Input Binary Field',
+	).trim();
+	const mediaType = this.getNodeParameter('mediaType', itemIndex) as string;
+	const binary = this.helpers.assertBinaryData(itemIndex, property);
+	const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+	const fileName =
+		String(options.fileName ?? '').trim() ||
+		binary.fileName ||
+		`upload.${binary.fileExtension ?? 'bin'}`;
+	const mimeType = binary.mimeType || 'application/octet-stream';
 
-function extensionOf(fileName: string): string {
-	return /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
-}
-
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await runItems.call(this, items, async function (itemIndex) {
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const property = requireText(
-			this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
-			'binaryPropertyName',
-			'Input Binary Field',
-		).trim();
-		const mediaType = this.getNodeParameter('mediaType', itemIndex) as string;
-		const binary = this.helpers.assertBinaryData(itemIndex, property);
-		const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		const fileName =
-			String(options.fileName ?? '').trim() ||
-			binary.fileName ||
-			`upload.${binary.fileExtension ?? 'bin'}`;
-		const mimeType = binary.mimeType || 'application/octet-stream';
-
-		const app = await readAppContext.call(this, itemIndex);
-		const reply = await withAccessToken.call(
-			this,
-			itemIndex,
-			app,
-			{ ...readRetryOptions(options), what: 'DingTalk did not store the file', judge: judgeUpload },
-			async (token) =>
-				uploadMedia.call(this, app.oapiBaseUrl, token, mediaType, { data, fileName, mimeType }),
-		);
-		return {
-			json: {
-				mediaId: String(reply.media_id),
-				mediaType: String(reply.type ?? mediaType),
-				fileName,
-				fileType: extensionOf(fileName),
-				mimeType,
-				fileSize: data.length,
-				createdAt: reply.created_at ?? null,
-			},
-		};
-	});
+	const client = await openApiClient(this, itemIndex, run);
+	const reply = await client.uploadMedia(
+		mediaType,
+		{ data, fileName, mimeType },
+		{ ...readRetryOptions(options), what: 'DingTalk did not store the file' },
+	);
+	return {
+		json: {
+			mediaId: String(reply.media_id),
+			mediaType: String(reply.type ?? mediaType),
+			fileName,
+			fileType: fileExtension(fileName),
+			mimeType,
+			fileSize: data.length,
+			createdAt: reply.created_at ?? null,
+		},
+	};
 }

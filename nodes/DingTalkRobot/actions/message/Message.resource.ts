@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../node.type';
 import * as sendActionCard from './sendActionCard.operation';
 import * as sendFeedCard from './sendFeedCard.operation';
 import * as sendLink from './sendLink.operation';
@@ -7,7 +8,14 @@ import * as sendMarkdown from './sendMarkdown.operation';
 import * as sendRaw from './sendRaw.operation';
 import * as sendText from './sendText.operation';
 
-export { sendActionCard, sendFeedCard, sendLink, sendMarkdown, sendRaw, sendText };
+export const operations: ResourceOperations<'message'> = {
+	sendActionCard,
+	sendFeedCard,
+	sendLink,
+	sendMarkdown,
+	sendRaw,
+	sendText,
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RobotAt } from '../../helpers/interfaces';
+import type { RobotAt } from '../../domain/robotMessage';
 
 export const mentionProperties: INodeProperties[] = [
 	{

@@ -1,15 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { MessageFieldError } from '../../helpers/interfaces';
-import type { RobotMessage } from '../../helpers/interfaces';
-import { sendItems } from '../../helpers/sendItems';
-import { requireText, requireUrl } from '../../helpers/validation';
+import { MessageFieldError } from '../../domain/robotMessage';
+import type { RobotMessage } from '../../domain/robotMessage';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import { requireText, requireUrl } from '../../domain/validation';
+import { sendRobotMessage } from './send';
 import { noMentionNotice, sendOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -168,6 +165,10 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return { msgtype: 'actionCard', actionCard };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await sendItems.call(this, items, buildMessage);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	return await sendRobotMessage(this, itemIndex, run, buildMessage.call(this, itemIndex), 'text');
 }

@@ -1,14 +1,11 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RobotMessage } from '../../helpers/interfaces';
-import { sendItems } from '../../helpers/sendItems';
-import { optionalUrl, requireText, requireUrl } from '../../helpers/validation';
+import type { RobotMessage } from '../../domain/robotMessage';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import { optionalUrl, requireText, requireUrl } from '../../domain/validation';
+import { sendRobotMessage } from './send';
 import { noMentionNotice, sendOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -74,6 +71,10 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return { msgtype: 'link', link };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await sendItems.call(this, items, buildMessage);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	return await sendRobotMessage(this, itemIndex, run, buildMessage.call(this, itemIndex), 'text');
 }

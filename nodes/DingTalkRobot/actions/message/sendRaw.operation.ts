@@ -1,11 +1,13 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { MessageFieldError } from '../../helpers/interfaces';
-import type { RobotMessage } from '../../helpers/interfaces';
-import { sendItems } from '../../helpers/sendItems';
-import { checkRawMessage } from '../../helpers/validation';
+import { MessageFieldError } from '../../domain/robotMessage';
+import type { RobotMessage } from '../../domain/robotMessage';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import { checkRawMessage } from '../../domain/validation';
 import { sendOptions } from './common.descriptions';
+import { sendRobotMessage } from './send';
 
 const properties: INodeProperties[] = [
 	{
@@ -48,6 +50,16 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return checkRawMessage(value);
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await sendItems.call(this, items, buildMessage);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	return await sendRobotMessage(
+		this,
+		itemIndex,
+		run,
+		buildMessage.call(this, itemIndex),
+		'jsonMessage',
+	);
 }

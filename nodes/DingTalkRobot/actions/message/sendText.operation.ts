@@ -1,10 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RobotMessage } from '../../helpers/interfaces';
-import { sendItems } from '../../helpers/sendItems';
-import { requireText } from '../../helpers/validation';
+import type { RobotMessage } from '../../domain/robotMessage';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import { requireText } from '../../domain/validation';
 import { mentionProperties, readMentions, sendOptions } from './common.descriptions';
+import { sendRobotMessage } from './send';
 
 const properties: INodeProperties[] = [
 	{
@@ -35,6 +37,16 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	return await sendItems.call(this, items, buildMessage);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	return await sendRobotMessage(
+		this,
+		itemIndex,
+		run,
+		buildMessage.call(this, itemIndex),
+		'content',
+	);
 }

@@ -1,3 +1,8 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { MessageFieldError } from './robotMessage';
+import type { RobotMessage } from './robotMessage';
+
 /** DingTalk @-mentions at most 50 people in one message. */
 export const MAX_MENTIONS = 50;
 
@@ -46,4 +51,40 @@ export function insertMissingMentions(
 	const mentions = missing.map((id) => `@${id}`).join(' ');
 	if (content.length === 0) return mentions;
 	return style === 'markdown' ? `${content}\n\n${mentions}` : `${content} ${mentions}`;
+}
+
+const MENTION_STYLE = { text: 'text', markdown: 'markdown' } as const;
+
+/** Cleans the @ lists, refuses more than DingTalk allows, and makes the @ actually notify. */
+export function prepareMentions(message: RobotMessage, insertMissing: boolean): RobotMessage {
+	if (!message.at) return message;
+	const atMobiles = parseMentionList(message.at.atMobiles);
+	const atUserIds = parseMentionList(message.at.atUserIds);
+	const isAtAll = message.at.isAtAll === true || String(message.at.isAtAll) === 'true';
+	if (atMobiles.length + atUserIds.length > MAX_MENTIONS) {
+		throw new MessageFieldError(
+			'atMobiles / atUserIds',
+			`${atMobiles.length + atUserIds.length} people are mentioned; DingTalk allows at most ${MAX_MENTIONS} in one message`,
+			'Mention fewer people, split the message, or use "Mention Everyone".',
+		);
+	}
+	const at: IDataObject = {};
+	if (atMobiles.length) at.atMobiles = atMobiles;
+	if (atUserIds.length) at.atUserIds = atUserIds;
+	if (isAtAll) at.isAtAll = true;
+	const result: RobotMessage = { ...message, at };
+	if (Object.keys(at).length === 0) delete result.at;
+
+	const style = MENTION_STYLE[message.msgtype as keyof typeof MENTION_STYLE];
+	if (insertMissing && style) {
+		const body = { ...(message[message.msgtype] as IDataObject) };
+		const field = style === 'text' ? 'content' : 'text';
+		body[field] = insertMissingMentions(
+			String(body[field] ?? ''),
+			[...atMobiles, ...atUserIds],
+			style,
+		);
+		result[message.msgtype] = body;
+	}
+	return result;
 }

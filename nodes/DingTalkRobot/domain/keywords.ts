@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RobotMessage } from './interfaces';
+import { MessageFieldError } from './robotMessage';
+import type { RobotMessage } from './robotMessage';
 
 function str(value: unknown): string {
 	return typeof value === 'string' ? value : '';
@@ -49,4 +50,23 @@ export function appendKeyword(message: RobotMessage, keyword: string): RobotMess
 			body.text = `${str(body.text)} ${keyword}`.trimStart();
 	}
 	return { ...message, [message.msgtype]: body };
+}
+
+export type MissingKeywordMode = 'append' | 'fail';
+
+/** Makes sure a message to a keyword robot carries a keyword, or refuses it (errcode 310000). */
+export function ensureKeyword(
+	message: RobotMessage,
+	keywords: string[],
+	mode: MissingKeywordMode,
+): RobotMessage {
+	if (keywords.length === 0 || containsKeyword(message, keywords)) return message;
+	if (mode === 'fail') {
+		throw new MessageFieldError(
+			'keywords',
+			`The message contains none of the robot's keywords (${keywords.join(', ')})`,
+			'DingTalk would reject it with errcode 310000. Put a keyword in the message, or set "Missing Keyword" to "Append a Keyword".',
+		);
+	}
+	return appendKeyword(message, keywords[0]);
 }

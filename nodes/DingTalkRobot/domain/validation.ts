@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ROBOT_MSG_TYPES, MessageFieldError } from './interfaces';
-import type { RobotMessage } from './interfaces';
+import { ROBOT_MSG_TYPES, MessageFieldError } from './robotMessage';
+import type { RobotMessage } from './robotMessage';
 
 /** DingTalk refuses robot messages larger than this (errcode 460101). */
 export const MAX_MESSAGE_BYTES = 20000;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MessageFieldError } from '../interfaces';
+import { MessageFieldError } from './robotMessage';
 
 /** What a reply needs to know about the message it answers. */
 export interface IncomingMessage {

@@ -1,7 +1,6 @@
-import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { callOpenApi } from './openApi';
-import type { AppContext, RetryOptions } from './openApi';
+import type { OpenApiClient, RetryOptions } from './openApi';
 
 export const GROUP_SEND_PATH = '/v1.0/robot/groupMessages/send';
 export const BATCH_SEND_PATH = '/v1.0/robot/oToMessages/batchSend';
@@ -35,9 +34,7 @@ export interface UsersReport extends IDataObject {
 }
 
 export async function sendGroupMessage(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	app: AppContext,
+	client: OpenApiClient,
 	message: OutgoingMessage & { openConversationId: string; coolAppCode?: string },
 	retry: RetryOptions,
 ): Promise<{ processQueryKey: string }> {
@@ -48,7 +45,7 @@ export async function sendGroupMessage(
 		msgParam: message.msgParam,
 	};
 	if (message.coolAppCode) body.coolAppCode = message.coolAppCode;
-	const reply = await callOpenApi.call(this, itemIndex, app, GROUP_SEND_PATH, body, {
+	const reply = await client.post(GROUP_SEND_PATH, body, {
 		...retry,
 		what: 'DingTalk did not send the group message',
 	});
@@ -66,9 +63,7 @@ function stringList(value: unknown): string[] {
  * the error and no further batch is sent.
  */
 export async function sendToUserBatches(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	app: AppContext,
+	client: OpenApiClient,
 	message: OutgoingMessage,
 	userIds: string[],
 	retry: RetryOptions,
@@ -86,10 +81,7 @@ export async function sendToUserBatches(
 		const batch = userIds.slice(start, start + MAX_USERS_PER_BATCH);
 		let reply: IDataObject;
 		try {
-			reply = await callOpenApi.call(
-				this,
-				itemIndex,
-				app,
+			reply = await client.post(
 				BATCH_SEND_PATH,
 				{ ...message, userIds: batch },
 				{ ...retry, what: 'DingTalk did not send the message to people' },

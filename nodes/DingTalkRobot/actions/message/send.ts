@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { ensureKeyword } from '../../domain/keywords';
+import type { MissingKeywordMode } from '../../domain/keywords';
+import { prepareMentions } from '../../domain/mentions';
+import { MessageFieldError } from '../../domain/robotMessage';
+import type { RobotMessage } from '../../domain/robotMessage';
+import { checkSessionNotExpired, checkSessionWebhook, originOf } from '../../domain/sessionWebhook';
+import { checkMessageSize } from '../../domain/validation';
+import { deliver } from '../../transport/robotWebhook';
+import type { RobotTarget } from '../../transport/robotWebhook';
+import type { ItemResult } from '../node.type';
+import { ROBOT_CREDENTIAL } from '../nodeRun';
+import type { NodeRun } from '../nodeRun';
+
+/** Reads where the message of one item goes: the credential's robot, or a session webhook. */
+async function readTarget(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<RobotTarget> {
+	const sendTo = context.getNodeParameter('sendTo', itemIndex, 'robot') as string;
+	const hasCredential = run.hasCredential(ROBOT_CREDENTIAL);
+	if (sendTo === 'sessionWebhook') {
+		const webhook = context.getNodeParameter('sessionWebhook', itemIndex, '') as string;
+		const expiredTime = context.getNodeParameter('sessionWebhookExpiredTime', itemIndex, '');
+		const allowedOrigin = hasCredential
+			? originOf((await run.robotWebhook(itemIndex)).baseUrl)
+			: undefined;
+		const url = checkSessionWebhook(webhook, allowedOrigin);
+		checkSessionNotExpired(expiredTime, Date.now());
+		return { kind: 'session', url };
+	}
+	if (!hasCredential) {
+		throw new MessageFieldError(
+			'credential',
+			'No DingTalk Robot API credential is selected',
+			'Select or create a DingTalk Robot API credential with the robot webhook, or set Send To to Session Webhook.',
+		);
+	}
+	return await run.robotWebhook(itemIndex);
+}
+
+/**
+ * The common path of every Message operation for one item: make its mentions and keywords
+ * work, give it a msgUuid, check its size, send it with pacing and retries, and report.
+ * `longestParameter` names the parameter to shorten when the message is too large.
+ */
+export async function sendRobotMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+	built: RobotMessage,
+	longestParameter: string,
+): Promise<ItemResult> {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const target = await readTarget(context, itemIndex, run);
+	let message = prepareMentions(built, options.insertMentions !== false);
+	if (target.kind === 'robot') {
+		const mode = (options.missingKeyword as MissingKeywordMode) ?? 'append';
+		message = ensureKeyword(message, target.keywords, mode);
+	}
+	const msgUuid = String(
+		options.msgUuid || message.msgUuid || run.defaultMsgUuid(itemIndex, randomUUID),
+	);
+	message = { ...message, msgUuid };
+	checkMessageSize(message, longestParameter);
+
+	const { reply, attempts } = await deliver(context, itemIndex, target, message, {
+		limits: {
+			limit: Number(options.rateLimit ?? 20),
+			windowMs: Number(options.rateWindow ?? 60) * 1000,
+		},
+		failFast: options.rateLimitHandling === 'fail',
+		maxRetries: Number(options.maxRetries ?? 3),
+		retryDelayMs: Number(options.retryDelay ?? 1000),
+	});
+	const json: IDataObject = {
+		...reply,
+		msgUuid,
+		sentTo: target.kind === 'robot' ? 'robotWebhook' : 'sessionWebhook',
+		attempts,
+	};
+	if (options.includeMessage !== false) json.message = message;
+	return { json };
+}

@@ -1,0 +1,28 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { NodeRun } from './nodeRun';
+
+/** Every resource of the node and its operations, as saved in workflows. */
+export type DingTalkRobotType = {
+	message: 'sendText' | 'sendMarkdown' | 'sendLink' | 'sendActionCard' | 'sendFeedCard' | 'sendRaw';
+	appRobot: 'sendToGroup' | 'sendToUsers' | 'reply' | 'uploadMedia' | 'downloadFile';
+};
+
+export type DingTalkRobotResource = keyof DingTalkRobotType;
+
+/** What an operation gives for one input item; the router adds pairedItem. */
+export interface ItemResult {
+	json: IDataObject;
+	binary?: IBinaryKeyData;
+}
+
+/** One operation: its form and what it does with one item. */
+export interface Operation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number, run: NodeRun): Promise<ItemResult>;
+}
+
+export type ResourceOperations<R extends DingTalkRobotResource> = Record<
+	DingTalkRobotType[R],
+	Operation
+>;
