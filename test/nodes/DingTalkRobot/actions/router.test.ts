@@ -1,6 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { addRobot, params, send, sendExpectingError, useFakeDingTalk } from './support';
+import { addRobot, params, send, sendExpectingError, useFakeDingTalk } from '../support/robot';
 
 const fake = useFakeDingTalk({ bannedWords: ['赌博'] });
 
@@ -113,5 +113,29 @@ describe('continueOnFail', () => {
 		expect((error as NodeApiError).context.itemIndex).toBe(1);
 		expect(fake().received.map((message) => message.body.text.content)).toEqual(['first ok']);
 		expect(fake().requests).toHaveLength(2);
+	});
+});
+
+describe('several items', () => {
+	it('sends one message per item, each from its own expressions, with pairedItem', async () => {
+		const robot = addRobot(fake());
+		const output = await send(
+			robot,
+			params('sendText', { content: '=Disk {{ $json.disk }} is {{ $json.used }}% full' }),
+			{
+				items: [
+					{ disk: '/var', used: 91 },
+					{ disk: '/home', used: 97 },
+				],
+			},
+		);
+		expect(fake().received.map((message) => message.body.text)).toEqual([
+			{ content: 'Disk /var is 91% full' },
+			{ content: 'Disk /home is 97% full' },
+		]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const uuids = output.map((item) => item.json.msgUuid);
+		expect(new Set(uuids).size).toBe(2);
+		expect(fake().received.map((message) => message.msgUuid)).toEqual(uuids);
 	});
 });

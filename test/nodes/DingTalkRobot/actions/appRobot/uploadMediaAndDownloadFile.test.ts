@@ -11,8 +11,8 @@ import {
 	runExpectingError,
 	TOKEN_PATH,
 	useFakeOpenApi,
-} from './support';
-import type { TestApp } from './support';
+} from '../../support/app';
+import type { TestApp } from '../../support/app';
 
 const server = useFakeOpenApi({ openApi: { downloadUrlTtlMs: 60_000 } });
 const DOWNLOAD_PATH = '/v1.0/robot/messageFiles/download';

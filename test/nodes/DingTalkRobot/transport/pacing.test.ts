@@ -1,4 +1,4 @@
-import { RobotBusyError, RobotPacer } from '../../nodes/DingTalkRobot/transport/pacing';
+import { RobotBusyError, RobotPacer } from '../../../../nodes/DingTalkRobot/transport/pacing';
 
 describe('RobotPacer', () => {
 	let clock = 0;

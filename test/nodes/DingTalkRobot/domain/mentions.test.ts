@@ -5,7 +5,7 @@ import {
 	send,
 	sendExpectingError,
 	useFakeDingTalk,
-} from './support';
+} from '../support/robot';
 
 const fake = useFakeDingTalk();
 
@@ -176,7 +176,11 @@ describe('mention lists', () => {
 			}),
 			{ items: [{ users }] },
 		);
-		expectFieldError(error, { item: 0, parameter: 'atMobiles / atUserIds', message: /51 people.*at most 50/ });
+		expectFieldError(error, {
+			item: 0,
+			parameter: 'atMobiles / atUserIds',
+			message: /51 people.*at most 50/,
+		});
 		expect(fake().requests).toHaveLength(0);
 	});
 });

@@ -11,8 +11,8 @@ import {
 	runExpectingError,
 	uploadThroughNode,
 	useFakeOpenApi,
-} from './support';
-import type { TestApp } from './support';
+} from '../support/app';
+import type { TestApp } from '../support/app';
 
 const server = useFakeOpenApi();
 const GROUP = 'cid-templates==';

@@ -7,8 +7,8 @@ import {
 	send,
 	sendExpectingError,
 	useFakeDingTalk,
-} from './support';
-import type { Operation } from './support';
+} from '../support/robot';
+import type { Operation } from '../support/robot';
 
 const fake = useFakeDingTalk();
 

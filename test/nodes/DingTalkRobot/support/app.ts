@@ -11,15 +11,15 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { appTokenCache } from '../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
+import { FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
 import type {
 	FakeApp,
 	FakeDingTalkOptions,
 	FakeOpenApiOptions,
 	RecordedRequest,
-} from '../fake-dingtalk';
-import { send } from '../action/support';
+} from '../../../fake-dingtalk';
+import { send } from './robot';
 
 export const TOKEN_PATH = '/v1.0/oauth2/accessToken';
 export const GROUP_PATH = '/v1.0/robot/groupMessages/send';
@@ -104,7 +104,7 @@ export function appParams(
 }
 
 // Running the node is the same for an app as for a custom robot.
-export { send as run, sendExpectingError as runExpectingError } from '../action/support';
+export { send as run, sendExpectingError as runExpectingError } from './robot';
 
 export function requestsTo(server: TestServer, path: string): RecordedRequest[] {
 	return server.fake.requests.filter((request) => request.path === path);

@@ -1,8 +1,8 @@
 import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
 import { expectedSign } from '../fake-dingtalk/testClient';
 import { testCredential } from './credentialTester';
-import { addRobot, uniqueToken, useFakeDingTalk } from './support';
-import type { RobotCredential } from './support';
+import { addRobot, uniqueToken, useFakeDingTalk } from '../nodes/DingTalkRobot/support/robot';
+import type { RobotCredential } from '../nodes/DingTalkRobot/support/robot';
 
 let clockOffsetMs = 0;
 const fake = useFakeDingTalk({ now: () => Date.now() + clockOffsetMs });

@@ -2,7 +2,7 @@ import {
 	insertMissingMentions,
 	mentionsId,
 	parseMentionList,
-} from '../../nodes/DingTalkRobot/domain/mentions';
+} from '../../../../nodes/DingTalkRobot/domain/mentions';
 
 describe('parseMentionList', () => {
 	it('splits text and arrays, trims, drops blanks, a leading @ and repeats', () => {

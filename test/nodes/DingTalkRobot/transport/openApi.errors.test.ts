@@ -8,8 +8,8 @@ import {
 	run,
 	runExpectingError,
 	useFakeOpenApi,
-} from './support';
-import type { TestApp } from './support';
+} from '../support/app';
+import type { TestApp } from '../support/app';
 
 const server = useFakeOpenApi();
 const GROUP = 'cid-errors';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { DingTalkTrigger } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
-import { addApp, run, triggerItem, useFakeOpenApi } from './support';
+import { addApp, run, triggerItem, useFakeOpenApi } from '../nodes/DingTalkRobot/support/app';
 
 const server = useFakeOpenApi();
 const GROUP = 'cid-example==';

@@ -14,8 +14,8 @@ import {
 	triggerItem,
 	uploadThroughNode,
 	useFakeOpenApi,
-} from './support';
-import type { TestApp } from './support';
+} from '../../support/app';
+import type { TestApp } from '../../support/app';
 
 const server = useFakeOpenApi();
 const GROUP = 'cid-reply-group==';

@@ -1,11 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import { FakeDingTalk } from '../fake-dingtalk';
-import type { FakeDingTalkOptions } from '../fake-dingtalk';
-import { postJson, sendUrl, textMessage } from '../fake-dingtalk/testClient';
-import { addRobot, expectApiError, params, send, sendExpectingError } from './support';
-import { WireRecorder } from './wireRecorder';
+import { FakeDingTalk } from '../../../fake-dingtalk';
+import type { FakeDingTalkOptions } from '../../../fake-dingtalk';
+import { postJson, sendUrl, textMessage } from '../../../fake-dingtalk/testClient';
+import { addRobot, expectApiError, params, send, sendExpectingError } from '../support/robot';
+import { WireRecorder } from '../support/wireRecorder';
 
 /** Each test gets its own fake, so its rate limit can be shrunk like the node's options. */
 async function withFake(options: FakeDingTalkOptions, run: (fake: FakeDingTalk) => Promise<void>) {

@@ -2,10 +2,10 @@ import axios from 'axios';
 import type { AxiosRequestConfig } from 'axios';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
-import { expectedSign } from '../fake-dingtalk/testClient';
-import { addRobot, params, send, useFakeDingTalk } from './support';
-import { WireRecorder } from './wireRecorder';
+import { DingTalkRobotApi } from '../../../../credentials/DingTalkRobotApi.credentials';
+import { expectedSign } from '../../../fake-dingtalk/testClient';
+import { addRobot, params, send, useFakeDingTalk } from '../support/robot';
+import { WireRecorder } from '../support/wireRecorder';
 
 const { convertN8nRequestToAxios } = jest.requireActual<{
 	convertN8nRequestToAxios(request: IHttpRequestOptions): AxiosRequestConfig;

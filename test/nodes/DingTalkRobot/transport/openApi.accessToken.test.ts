@@ -4,7 +4,7 @@ import {
 	AppTokenCache,
 	appTokenCache,
 	appTokenKey,
-} from '../../nodes/DingTalkRobot/transport/accessTokenCache';
+} from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
 import {
 	addApp,
 	appParams,
@@ -14,8 +14,8 @@ import {
 	runExpectingError,
 	TOKEN_PATH,
 	useFakeOpenApi,
-} from './support';
-import type { TestApp } from './support';
+} from '../support/app';
+import type { TestApp } from '../support/app';
 
 const server = useFakeOpenApi();
 const GROUP = 'cid-token';

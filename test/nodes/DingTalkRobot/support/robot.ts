@@ -12,10 +12,10 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { FakeDingTalk } from '../fake-dingtalk';
-import type { FakeDingTalkOptions, FakeRobot } from '../fake-dingtalk';
-import { runNode } from '../helpers/runNode';
-import type { RunNodeOptions } from '../helpers/runNode';
+import { FakeDingTalk } from '../../../fake-dingtalk';
+import type { FakeDingTalkOptions, FakeRobot } from '../../../fake-dingtalk';
+import { runNode } from '../../../helpers/runNode';
+import type { RunNodeOptions } from '../../../helpers/runNode';
 
 export type Operation =
 	| 'sendText'

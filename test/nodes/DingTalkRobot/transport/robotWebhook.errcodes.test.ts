@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { FakeDingTalk } from '../fake-dingtalk';
+import type { FakeDingTalk } from '../../../fake-dingtalk';
 import {
 	addRobot,
 	expectApiError,
@@ -10,8 +10,8 @@ import {
 	sendExpectingError,
 	uniqueToken,
 	useFakeDingTalk,
-} from './support';
-import type { TestRobot } from './support';
+} from '../support/robot';
+import type { TestRobot } from '../support/robot';
 
 let clockOffsetMs = 0;
 const fake = useFakeDingTalk({

@@ -9,7 +9,7 @@ import {
 	run,
 	runExpectingError,
 	useFakeOpenApi,
-} from './support';
+} from '../../support/app';
 
 const server = useFakeOpenApi();
 

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { ReceivedMessage } from '../fake-dingtalk';
+import type { ReceivedMessage } from '../../../fake-dingtalk';
 import {
 	addRobot,
 	expectFieldError,
@@ -8,8 +8,8 @@ import {
 	send,
 	sendExpectingError,
 	useFakeDingTalk,
-} from './support';
-import type { Operation } from './support';
+} from '../support/robot';
+import type { Operation } from '../support/robot';
 
 const fake = useFakeDingTalk();
 

@@ -1,4 +1,4 @@
-import { normalizeRobotMessage } from '../../nodes/DingTalkTrigger/robotMessage';
+import { normalizeRobotMessage } from '../../../../nodes/DingTalkTrigger/robotMessage';
 import {
 	addRobot,
 	expectApiError,
@@ -7,8 +7,8 @@ import {
 	send,
 	sendExpectingError,
 	useFakeDingTalk,
-} from './support';
-import { WireRecorder } from './wireRecorder';
+} from '../support/robot';
+import { WireRecorder } from '../support/wireRecorder';
 
 const fake = useFakeDingTalk();
 

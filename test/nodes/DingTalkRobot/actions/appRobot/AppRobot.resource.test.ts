@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
-import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { DingTalkAppApi } from '../../../../../credentials/DingTalkAppApi.credentials';
+import { DingTalkRobot } from '../../../../../nodes/DingTalkRobot/DingTalkRobot.node';
 
 const description = new DingTalkRobot().description;
 
