@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { requireBaseUrl } from '../nodes/shared/baseUrl';
+
 const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
 const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
 
@@ -140,6 +142,9 @@ export class DingTalkAppApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// Nothing leaves n8n with a Base URL that is not http(s): no request, no secret.
+		requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+		requireBaseUrl(credentials.oapiBaseUrl, 'https://oapi.dingtalk.com', 'Legacy API Base URL');
 		if (!isAccessTokenRequest(credentials, requestOptions)) return requestOptions;
 		const body =
 			typeof requestOptions.body === 'object' &&
@@ -160,6 +165,7 @@ export class DingTalkAppApi implements ICredentialType {
 			baseURL: '={{$credentials.apiBaseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1.0/oauth2/accessToken',
 			method: 'POST',
+			disableFollowRedirect: true,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			body: {
 				appKey: '={{$credentials.appKey}}',

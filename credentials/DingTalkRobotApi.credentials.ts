@@ -8,6 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { requireBaseUrl } from '../nodes/shared/baseUrl';
 import { computeRobotSign, parseAccessToken } from '../nodes/shared/robotSigning';
 
 function failOn(key: 'errcode' | 'errmsg', value: number | string, message: string) {
@@ -71,6 +72,8 @@ export class DingTalkRobotApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// Nothing leaves n8n with a Base URL that is not http(s): no request, no token.
+		requireBaseUrl(credentials.baseUrl, 'https://oapi.dingtalk.com', 'Base URL');
 		const qs = { ...(requestOptions.qs ?? {}) };
 		qs.access_token = parseAccessToken(credentials.accessToken as string);
 		const secret = ((credentials.secret as string) ?? '').trim();
@@ -91,6 +94,7 @@ export class DingTalkRobotApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/robot/send',
 			method: 'POST',
+			disableFollowRedirect: true,
 			headers: { 'Content-Type': 'application/json' },
 			body: { msgtype: 'n8nCredentialCheck' },
 		},

@@ -39,6 +39,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	nodeType?: INodeType;
 	typeName?: string;
+	/** The execution this run belongs to; a new one per run unless given (Retry On Fail reuses it). */
+	executionId?: string;
 }
 
 export interface RunNodeResult {
@@ -107,7 +109,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		credentialsHelper: fakeCredentialsHelper(options.credentials ?? {}, requests),
 		currentNodeParameters: undefined,
 		// Each run is a new execution, as each manual or triggered run is in n8n.
-		executionId: `test-execution-${++executionCounter}`,
+		executionId: options.executionId ?? `test-execution-${++executionCounter}`,
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { checkBaseUrl } from '../../shared/baseUrl';
 import {
 	describeOpenApiError,
 	describeUploadError,
@@ -52,23 +53,15 @@ export interface UploadFile {
 }
 
 function baseUrl(value: unknown, fallback: string, label: string): string {
-	const text = String(value || fallback)
-		.trim()
-		.replace(/\/+$/, '');
-	let url: URL | undefined;
-	try {
-		url = new URL(text);
-	} catch {
-		url = undefined;
-	}
-	if (!url || !/^https?:$/.test(url.protocol)) {
+	const check = checkBaseUrl(value, fallback, label);
+	if (!check.ok) {
 		throw new MessageFieldError(
 			'credential',
-			`The credential's ${label} is not an http(s) URL: ${text.slice(0, 100)}`,
+			check.problem,
 			`Set ${label} to ${fallback} unless you use a proxy.`,
 		);
 	}
-	return text;
+	return check.url;
 }
 
 /** Checks a decrypted `dingTalkAppApi` credential and keeps what the OpenAPI calls need. */

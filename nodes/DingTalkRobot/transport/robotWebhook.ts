@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { checkBaseUrl } from '../../shared/baseUrl';
 import { computeRobotSign, parseAccessToken, parseKeywords } from '../../shared/robotSigning';
 import { describeDingTalkError } from '../domain/errorCatalog';
 import { MessageFieldError } from '../domain/robotMessage';
@@ -53,22 +54,15 @@ type Outcome =
 
 /** Checks a decrypted `dingTalkRobotApi` credential and keeps what sending needs. */
 export function readRobotWebhook(credentials: ICredentialDataDecryptedObject): RobotWebhook {
-	const baseUrl = String(credentials.baseUrl || DEFAULT_ROBOT_BASE_URL)
-		.trim()
-		.replace(/\/+$/, '');
-	let url: URL | undefined;
-	try {
-		url = new URL(baseUrl);
-	} catch {
-		url = undefined;
-	}
-	if (!url || !/^https?:$/.test(url.protocol)) {
+	const check = checkBaseUrl(credentials.baseUrl, DEFAULT_ROBOT_BASE_URL, 'Base URL');
+	if (!check.ok) {
 		throw new MessageFieldError(
 			'credential',
-			`The credential's Base URL is not an http(s) URL: ${baseUrl.slice(0, 100)}`,
+			check.problem,
 			`Set Base URL to ${DEFAULT_ROBOT_BASE_URL} unless you use a proxy.`,
 		);
 	}
+	const baseUrl = check.url;
 	const accessToken = parseAccessToken(String(credentials.accessToken ?? ''));
 	if (!accessToken) {
 		throw new MessageFieldError(
@@ -83,7 +77,7 @@ export function readRobotWebhook(credentials: ICredentialDataDecryptedObject): R
 		accessToken,
 		secret: String(credentials.secret ?? '').trim(),
 		keywords: parseKeywords(credentials.keywords as string),
-		pacingKey: createHash('sha256').update(`${url.origin}|${accessToken}`).digest('hex'),
+		pacingKey: createHash('sha256').update(`${check.origin}|${accessToken}`).digest('hex'),
 	};
 }
 

@@ -310,4 +310,45 @@ describe('the msgUuid option', () => {
 			expect(fake.received.map((message) => message.msgUuid)).toEqual(['from-json', 'from-option']);
 		});
 	});
+
+	// n8n's Retry On Fail runs the node again in the same execution, with the same run index.
+	it('by default, a Retry On Fail after a failed item does not post the earlier items again', async () => {
+		await withFake({}, async (fake) => {
+			const robot = addRobot(fake);
+			const parameters = params('sendText', { content: '={{ $json.text }}' });
+			const items = [{ text: 'one' }, { text: 'two' }, { text: 'three' }];
+			// The second message is refused once (robot disabled), so the first try fails there.
+			fake.injectFaults({ delayMs: 0 }, { errcode: 400102, errmsg: 'robot disabled' });
+			const error = await sendExpectingError(robot, parameters, {
+				items,
+				executionId: 'execution-retry-on-fail',
+			});
+			expect(error.message).toContain('(errcode 400102)');
+			const retried = await send(robot, parameters, {
+				items,
+				executionId: 'execution-retry-on-fail',
+			});
+
+			expect(retried.map((item) => item.json.errcode)).toEqual([0, 0, 0]);
+			expect(fake.received.map((message) => message.body.text.content)).toEqual([
+				'one',
+				'two',
+				'three',
+			]);
+			const uuids = fake.requests.map((request) => JSON.parse(request.rawBody).msgUuid);
+			expect(uuids).toHaveLength(5);
+			expect(new Set(uuids).size).toBe(3);
+		});
+	});
+
+	it('by default, another execution posts again, with new msgUuids', async () => {
+		await withFake({}, async (fake) => {
+			const robot = addRobot(fake);
+			const parameters = params('sendText', { content: 'nightly report' });
+			const first = await send(robot, parameters);
+			const second = await send(robot, parameters);
+			expect(first[0].json.msgUuid).not.toBe(second[0].json.msgUuid);
+			expect(fake.received).toHaveLength(2);
+		});
+	});
 });

@@ -1,0 +1,30 @@
+/** A Base URL of a credential, checked: only http(s), no user info, no trailing slash. */
+export type BaseUrlCheck =
+	| { ok: true; url: string; origin: string }
+	| { ok: false; problem: string };
+
+export function checkBaseUrl(value: unknown, fallback: string, label: string): BaseUrlCheck {
+	const text = String(value || fallback)
+		.trim()
+		.replace(/\/+$/, '');
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
+		return {
+			ok: false,
+			problem: `The credential's ${label} must be an http(s) URL such as ${fallback}, not "${text.slice(0, 100)}". Set it to ${fallback} unless you use a proxy.`,
+		};
+	}
+	return { ok: true, url: text, origin: url.origin };
+}
+
+/** For credentials' authenticate(): refuses to send anything with a Base URL that is not http(s). */
+export function requireBaseUrl(value: unknown, fallback: string, label: string): string {
+	const check = checkBaseUrl(value, fallback, label);
+	if (!check.ok) throw new Error(check.problem);
+	return check.url;
+}
