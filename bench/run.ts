@@ -44,7 +44,9 @@ async function main(): Promise<number> {
 	const budgetMs = Number(option('budget') ?? (quick ? 240 : 570)) * 1000;
 	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
 	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 6)) {
-		throw new Error('--only takes row numbers from 1 to 6, comma-separated, e.g. --only=4 or --only=1,4');
+		throw new Error(
+			'--only takes row numbers from 1 to 6, comma-separated, e.g. --only=4 or --only=1,4',
+		);
 	}
 	// Only a full run replaces the committed results.
 	const outDir =

@@ -12,7 +12,8 @@ export interface CpuTime {
 let ticksPerSecond: number | undefined;
 
 function clockTicks(): number {
-	ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	ticksPerSecond ??=
+		Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 	return ticksPerSecond;
 }
 
