@@ -7,7 +7,8 @@
 //   --quick     small counts, results to test-results/bench-partial/ (a smoke run of the bench)
 //   --profile   CPU profiles of n8n per row into test-results/bench-profiles/ (slows n8n down)
 //   --budget    seconds for the whole run (default 570); the memory row gets what is left
-//   --rows=1,4  only these rows, results to test-results/bench-partial/
+//   --only=4    only these rows (comma-separated, e.g. --only=1,4; --rows= is the same), results to
+//               test-results/bench-partial/
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -41,7 +42,12 @@ async function main(): Promise<number> {
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
 	const budgetMs = Number(option('budget') ?? (quick ? 240 : 570)) * 1000;
-	const rows = option('rows')?.split(',').map(Number);
+	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
+	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 6)) {
+		throw new Error(
+			'--only takes row numbers from 1 to 6, comma-separated, e.g. --only=4 or --only=1,4',
+		);
+	}
 	// Only a full run replaces the committed results.
 	const outDir =
 		quick || rows
@@ -77,12 +83,14 @@ async function main(): Promise<number> {
 	const measurements: Measurement[] = [];
 	const failures: string[] = [];
 	const record = async (label: string, run: () => Promise<Measurement>) => {
-		if (!wanted(Number(label.split('.')[0]))) return;
+		const row = Number(label.split('.')[0]);
+		if (!wanted(row)) return;
 		log(label);
 		const rowBegan = Date.now();
 		try {
 			const measurement = await run();
 			measurement.durationMs = Date.now() - rowBegan;
+			measurement.row = row;
 			measurements.push(measurement);
 			log(
 				`  → ${measurement.met === null ? 'reported' : measurement.met ? 'met' : 'NOT MET'}: ${measurement.measured}`,
@@ -93,6 +101,7 @@ async function main(): Promise<number> {
 			log(`  → failed: ${message}`);
 			measurements.push({
 				id: label,
+				row,
 				title: label,
 				target: '',
 				met: false,
@@ -149,7 +158,7 @@ async function main(): Promise<number> {
 
 		// Memory first, on a fresh n8n: a "before" taken after other rows would carry their peaks.
 		// It gets what the other rows (about 1½ minutes, with a margin) and the shutdown leave of the budget.
-		const othersMs = quick ? 60_000 : 120_000;
+		const othersMs = quick ? 40_000 : 120_000;
 		const memoryBudgetMs = Math.max(30_000, budgetMs - (Date.now() - began) - othersMs - 20_000);
 		await record('6. memory', () =>
 			measureMemory(context, workflows.memoryTrigger, memoryBudgetMs),
@@ -183,7 +192,7 @@ async function main(): Promise<number> {
 		return rank(a) - rank(b);
 	});
 	const report: BenchReport = {
-		command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+		command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 		date: new Date().toISOString().slice(0, 10),
 		durationSeconds: Math.round((Date.now() - began) / 1000),
 		environment: environment(n8nVersion()),
@@ -192,6 +201,11 @@ async function main(): Promise<number> {
 			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
 			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
 			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
+			...(quick
+				? [
+						'Quick run (--quick): tiny sizes, a smoke test of the bench itself; its figures and verdicts say nothing about the targets.',
+					]
+				: []),
 			...(profile ? ['CPU profiling was on: absolute figures are slower than without it.'] : []),
 		],
 		measurements,

@@ -5,6 +5,8 @@ import type { N8nProbe } from './n8nProbe';
 /** One row of the results table. */
 export interface Measurement {
 	id: string;
+	/** Its row number in the issue's table (1-6), so a partial run keeps the numbers. */
+	row?: number;
 	title: string;
 	/** The target as the issue states it; empty when the row only reports. */
 	target: string;

@@ -36,10 +36,10 @@ function verdict(met: boolean | null): string {
 export function markdown(report: BenchReport): string {
 	const rows = report.measurements.map(
 		(entry, index) =>
-			`| ${index + 1} | ${cell(entry.title)} | ${cell(entry.target || '—')} | ${cell(entry.measured)} | ${verdict(entry.met)} |`,
+			`| ${entry.row ?? index + 1} | ${cell(entry.title)} | ${cell(entry.target || '—')} | ${cell(entry.measured)} | ${verdict(entry.met)} |`,
 	);
 	const notes = report.measurements.flatMap((entry, index) =>
-		entry.notes.map((note) => `- Row ${index + 1}: ${note}`),
+		entry.notes.map((note) => `- Row ${entry.row ?? index + 1}: ${note}`),
 	);
 	const env = report.environment;
 	return [

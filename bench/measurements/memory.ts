@@ -67,8 +67,8 @@ export async function measureMemory(
 ): Promise<Measurement> {
 	const { n8n, probe, credentials } = context;
 	const pid = n8n.pid!;
-	const target = context.quick ? 3000 : 20_000;
-	const chunk = context.quick ? 1000 : 2500;
+	const target = context.quick ? 400 : 20_000;
+	const chunk = context.quick ? 200 : 2500;
 	const concurrency = 10;
 	const scope = dedupeScope(workflow);
 	const path = `/webhook/${workflow.path}`;
@@ -105,7 +105,7 @@ export async function measureMemory(
 	const began = performance.now();
 	// Warm-up with IDs of the same shape, so that first-use allocations and the memory n8n frees
 	// after its start are not counted as growth.
-	await send(context.quick ? 500 : 1500);
+	await send(context.quick ? 100 : 1500);
 	const warmup = sent;
 	const samples: Sample[] = [await sample(0)];
 	let measured = 0;
