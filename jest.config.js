@@ -8,6 +8,5 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	testTimeout: 20000,
-	// n8n-core keeps HTTP agents and loggers alive after tests that run the real request path.
-	forceExit: true,
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/closeN8nCore.ts'],
 };

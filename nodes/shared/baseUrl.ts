@@ -16,7 +16,7 @@ export function checkBaseUrl(value: unknown, fallback: string, label: string): B
 	if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
 		return {
 			ok: false,
-			problem: `The credential's ${label} must be an http(s) URL such as ${fallback}, not "${text.slice(0, 100)}". Set it to ${fallback} unless you use a proxy.`,
+			problem: `The credential's ${label} must be an http(s) URL, not "${text.slice(0, 100)}"`,
 		};
 	}
 	return { ok: true, url: text, origin: url.origin };
@@ -25,6 +25,6 @@ export function checkBaseUrl(value: unknown, fallback: string, label: string): B
 /** For credentials' authenticate(): refuses to send anything with a Base URL that is not http(s). */
 export function requireBaseUrl(value: unknown, fallback: string, label: string): string {
 	const check = checkBaseUrl(value, fallback, label);
-	if (!check.ok) throw new Error(check.problem);
+	if (!check.ok) throw new Error(`${check.problem}. Set it to ${fallback} unless you use a proxy.`);
 	return check.url;
 }

@@ -109,7 +109,7 @@ describe('OpenAPI errors', () => {
 		};
 		const error = await runExpectingError(broken, toGroup());
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/API Base URL is not an http\(s\) URL/);
+		expect(error.message).toMatch(/API Base URL must be an http\(s\) URL/);
 		expect(server().fake.requests).toHaveLength(0);
 	});
 

