@@ -10,7 +10,7 @@ import { checkSessionNotExpired, checkSessionWebhook, originOf } from '../../dom
 import { checkMessageSize } from '../../domain/validation';
 import { deliver } from '../../transport/robotWebhook';
 import type { RobotTarget } from '../../transport/robotWebhook';
-import type { ItemResult } from '../node.type';
+import type { ItemResult, Operation } from '../node.type';
 import { ROBOT_CREDENTIAL } from '../nodeRun';
 import type { NodeRun } from '../nodeRun';
 
@@ -84,4 +84,15 @@ export async function sendRobotMessage(
 	};
 	if (options.includeMessage !== false) json.message = message;
 	return { json };
+}
+
+/** The execute() of a Message operation: build the item's message, then send it as above. */
+export function sendsMessage(
+	buildMessage: (this: IExecuteFunctions, itemIndex: number) => RobotMessage,
+	longestParameter: string,
+): Operation['execute'] {
+	return async function (this: IExecuteFunctions, itemIndex: number, run: NodeRun) {
+		const message = buildMessage.call(this, itemIndex);
+		return await sendRobotMessage(this, itemIndex, run, message, longestParameter);
+	};
 }

@@ -3,10 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
-import type { ItemResult } from '../node.type';
-import type { NodeRun } from '../nodeRun';
 import { requireText, requireUrl } from '../../domain/validation';
-import { sendRobotMessage } from './send';
+import { sendsMessage } from './send';
 import { noMentionNotice, sendOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -165,10 +163,4 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return { msgtype: 'actionCard', actionCard };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: NodeRun,
-): Promise<ItemResult> {
-	return await sendRobotMessage(this, itemIndex, run, buildMessage.call(this, itemIndex), 'text');
-}
+export const execute = sendsMessage(buildMessage, 'text');

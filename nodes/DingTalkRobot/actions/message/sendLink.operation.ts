@@ -2,10 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RobotMessage } from '../../domain/robotMessage';
-import type { ItemResult } from '../node.type';
-import type { NodeRun } from '../nodeRun';
 import { optionalUrl, requireText, requireUrl } from '../../domain/validation';
-import { sendRobotMessage } from './send';
+import { sendsMessage } from './send';
 import { noMentionNotice, sendOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -71,10 +69,4 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return { msgtype: 'link', link };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: NodeRun,
-): Promise<ItemResult> {
-	return await sendRobotMessage(this, itemIndex, run, buildMessage.call(this, itemIndex), 'text');
-}
+export const execute = sendsMessage(buildMessage, 'text');

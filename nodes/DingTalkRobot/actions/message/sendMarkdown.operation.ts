@@ -2,11 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RobotMessage } from '../../domain/robotMessage';
-import type { ItemResult } from '../node.type';
-import type { NodeRun } from '../nodeRun';
 import { requireText } from '../../domain/validation';
 import { mentionProperties, readMentions, sendOptions } from './common.descriptions';
-import { sendRobotMessage } from './send';
+import { sendsMessage } from './send';
 
 const properties: INodeProperties[] = [
 	{
@@ -49,10 +47,4 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	};
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: NodeRun,
-): Promise<ItemResult> {
-	return await sendRobotMessage(this, itemIndex, run, buildMessage.call(this, itemIndex), 'text');
-}
+export const execute = sendsMessage(buildMessage, 'text');

@@ -3,11 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
-import type { ItemResult } from '../node.type';
-import type { NodeRun } from '../nodeRun';
 import { checkRawMessage } from '../../domain/validation';
 import { sendOptions } from './common.descriptions';
-import { sendRobotMessage } from './send';
+import { sendsMessage } from './send';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,16 +48,4 @@ export function buildMessage(this: IExecuteFunctions, itemIndex: number): RobotM
 	return checkRawMessage(value);
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: NodeRun,
-): Promise<ItemResult> {
-	return await sendRobotMessage(
-		this,
-		itemIndex,
-		run,
-		buildMessage.call(this, itemIndex),
-		'jsonMessage',
-	);
-}
+export const execute = sendsMessage(buildMessage, 'jsonMessage');
