@@ -451,7 +451,7 @@ describe('DingTalk Robot in a real n8n: message operations', () => {
 			status: 'error',
 			node: 'DingTalk Robot',
 			errcode: 310000,
-			message: 'DingTalk rejected the message: sign not match (errcode 310000)',
+			message: 'DingTalk rejected the message: sign not match (errcode 310000) [item 0]',
 		});
 		expect(fake.requests).toHaveLength(1);
 		expect(fake.requests[0].response).toEqual({ errcode: 310000, errmsg: 'sign not match' });
@@ -466,7 +466,7 @@ describe('DingTalk Robot in a real n8n: message operations', () => {
 		expect(failureOf(execution)).toMatchObject({
 			status: 'error',
 			errcode: 310000,
-			message: 'DingTalk rejected the message: keywords not in content (errcode 310000)',
+			message: 'DingTalk rejected the message: keywords not in content (errcode 310000) [item 0]',
 		});
 		expect(fake.received).toHaveLength(0);
 	});
@@ -489,7 +489,7 @@ describe('DingTalk Robot in a real n8n: message operations', () => {
 		expect(failureOf(execution)).toMatchObject({
 			status: 'error',
 			errcode: 888888,
-			message: 'DingTalk rejected the message: mystery failure (errcode 888888)',
+			message: 'DingTalk rejected the message: mystery failure (errcode 888888) [item 0]',
 		});
 		// Not retried: an unknown errcode is not a temporary failure.
 		expect(fake.requests).toHaveLength(1);

@@ -64,14 +64,14 @@ export function failureOf(execution: ExecutionDetail): {
 	code?: unknown;
 } {
 	const error = execution.data.resultData.error;
-	// Custom robot errors keep DingTalk's errcode; app robot (OpenAPI) errors its code string.
-	const context = (error?.context ?? {}) as { errcode?: unknown; code?: unknown };
+	// DingTalk's code: a custom robot's errcode (a number) or the OpenAPI's code (a string).
+	const context = (error?.context ?? {}) as { code?: unknown };
 	return {
 		status: execution.status,
 		node: execution.data.resultData.lastNodeExecuted,
 		message: error?.message,
 		description: error?.description,
-		errcode: context.errcode,
+		errcode: typeof context.code === 'number' ? context.code : undefined,
 		code: context.code,
 	};
 }
