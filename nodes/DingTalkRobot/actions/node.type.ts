@@ -20,6 +20,11 @@ export interface ItemResult {
 export interface Operation {
 	description: INodeProperties[];
 	execute(this: IExecuteFunctions, itemIndex: number, run: NodeRun): Promise<ItemResult>;
+	/**
+	 * Whether the router may start the next item while this one waits for DingTalk. Only for
+	 * operations whose requests go through run.inOrder, so they still leave in item order.
+	 */
+	readsAhead?: boolean;
 }
 
 export type ResourceOperations<R extends DingTalkRobotResource> = Record<

@@ -5,7 +5,7 @@ import { MessageFieldError } from '../domain/robotMessage';
 import type { DingTalkErrorContext } from '../transport/errors';
 import * as appRobot from './appRobot/AppRobot.resource';
 import * as message from './message/Message.resource';
-import type { DingTalkRobotResource, Operation, ResourceOperations } from './node.type';
+import type { DingTalkRobotResource, ItemResult, Operation, ResourceOperations } from './node.type';
 import { NodeRun } from './nodeRun';
 
 const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
@@ -64,24 +64,48 @@ export function continueOnFailJson(error: NodeApiError | NodeOperationError): ID
 	return json;
 }
 
-/** The one item loop of the node: one output item per input item, paired with it. */
+type Settled = { ok: true; result: ItemResult } | { ok: false; error: unknown };
+
+async function settle(promise: Promise<ItemResult>): Promise<Settled> {
+	try {
+		return { ok: true, result: await promise };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
+/**
+ * The one item loop of the node: one output item per input item, paired with it, in order.
+ * For operations that read ahead, the next item's parameters are read and its message built
+ * while the current item's request is in flight; the requests themselves still go one by one.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = findOperation(this.getNode(), resource, operation);
 	const run = new NodeRun(this);
+	const start = (itemIndex: number) => settle(handler.execute.call(this, itemIndex, run));
 
 	const output: INodeExecutionData[] = [];
+	const readsAhead = handler.readsAhead === true;
+	let next = readsAhead && items.length > 0 ? start(0) : undefined;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await handler.execute.call(this, itemIndex, run);
-			output.push({ ...result, pairedItem: { item: itemIndex } });
-		} catch (caught) {
-			const error = toItemError(this.getNode(), caught, itemIndex);
-			if (!this.continueOnFail()) throw error;
-			output.push({ json: continueOnFailJson(error), pairedItem: { item: itemIndex } });
+		const current = next ?? start(itemIndex);
+		next = readsAhead && itemIndex + 1 < items.length ? start(itemIndex + 1) : undefined;
+		const settled = await current;
+		if (settled.ok) {
+			output.push({ ...settled.result, pairedItem: { item: itemIndex } });
+			run.done(itemIndex);
+			continue;
 		}
+		const error = toItemError(this.getNode(), settled.error, itemIndex);
+		if (!this.continueOnFail()) {
+			run.stop(itemIndex);
+			throw error;
+		}
+		output.push({ json: continueOnFailJson(error), pairedItem: { item: itemIndex } });
+		run.done(itemIndex);
 	}
 	return [output];
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceOperations } from '../node.type';
+import type { Operation, ResourceOperations } from '../node.type';
 import * as sendActionCard from './sendActionCard.operation';
 import * as sendFeedCard from './sendFeedCard.operation';
 import * as sendLink from './sendLink.operation';
@@ -8,13 +8,16 @@ import * as sendMarkdown from './sendMarkdown.operation';
 import * as sendRaw from './sendRaw.operation';
 import * as sendText from './sendText.operation';
 
+// Every Message operation sends through sendsMessage, which keeps the requests in item order.
+const readingAhead = (operation: Operation): Operation => ({ ...operation, readsAhead: true });
+
 export const operations: ResourceOperations<'message'> = {
-	sendActionCard,
-	sendFeedCard,
-	sendLink,
-	sendMarkdown,
-	sendRaw,
-	sendText,
+	sendActionCard: readingAhead(sendActionCard),
+	sendFeedCard: readingAhead(sendFeedCard),
+	sendLink: readingAhead(sendLink),
+	sendMarkdown: readingAhead(sendMarkdown),
+	sendRaw: readingAhead(sendRaw),
+	sendText: readingAhead(sendText),
 };
 
 export const description: INodeProperties[] = [

@@ -67,7 +67,7 @@ export async function sendRobotMessage(
 	message = { ...message, msgUuid };
 	checkMessageSize(message, longestParameter);
 
-	const { reply, attempts } = await deliver(context, itemIndex, target, message, {
+	const policy = {
 		limits: {
 			limit: Number(options.rateLimit ?? 20),
 			windowMs: Number(options.rateWindow ?? 60) * 1000,
@@ -75,7 +75,11 @@ export async function sendRobotMessage(
 		failFast: options.rateLimitHandling === 'fail',
 		maxRetries: Number(options.maxRetries ?? 3),
 		retryDelayMs: Number(options.retryDelay ?? 1000),
-	});
+	};
+	const { reply, attempts } = await run.inOrder(
+		itemIndex,
+		async () => await deliver(context, itemIndex, target, message, policy),
+	);
 	const json: IDataObject = {
 		...reply,
 		msgUuid,

@@ -139,3 +139,34 @@ describe('several items', () => {
 		expect(fake().received.map((message) => message.msgUuid)).toEqual(uuids);
 	});
 });
+
+describe('reading ahead (the next item is prepared while a request is in flight)', () => {
+	it('still sends one request at a time, in item order, when DingTalk answers slowly', async () => {
+		const robot = addRobot(fake());
+		fake().injectFaults({ delayMs: 150 }, { delayMs: 50 });
+		const output = await send(robot, params('sendText', { content: '={{ $json.content }}' }), {
+			items: ['first', 'second', 'third', 'fourth'].map((content) => ({ content })),
+		});
+		expect(fake().received.map((message) => message.body.text.content)).toEqual([
+			'first',
+			'second',
+			'third',
+			'fourth',
+		]);
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+	});
+
+	it('sends nothing after an item whose message is invalid, although the next one was ready', async () => {
+		const robot = addRobot(fake());
+		fake().injectFaults({ delayMs: 100 });
+		const error = await sendExpectingError(
+			robot,
+			params('sendText', { content: '={{ $json.content }}' }),
+			{ items: [{ content: 'sent' }, { content: '' }, { content: 'never sent' }] },
+		);
+		expect(error.message).toBe('"Content" is empty [item 1]');
+		// Let a wrongly queued send happen before looking.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(fake().received.map((message) => message.body.text.content)).toEqual(['sent']);
+	});
+});
