@@ -133,7 +133,7 @@ function webhookTriggerNodes(workflow: WorkflowFixture): WorkflowNode[] {
 }
 
 /** Status of a request, or undefined when nothing answers; the body is drained so no socket lingers. */
-async function statusOf(url: string, init?: RequestInit): Promise<number | undefined> {
+export async function statusOf(url: string, init?: RequestInit): Promise<number | undefined> {
 	try {
 		const response = await fetch(url, init);
 		await response.arrayBuffer();
