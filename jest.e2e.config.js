@@ -1,6 +1,7 @@
 /**
- * End-to-end tests against a real n8n (scripts/n8n-instance.ts). Run through `npm run test:e2e`,
- * which builds the package and installs the pinned n8n first.
+ * End-to-end tests against a real n8n (scripts/n8n-instance.ts). Run through `npm run test:e2e`
+ * (n8n 2.8.4 on Node 20) or `npm run test:e2e:newest` (N8N_E2E_PIN=pinned-n8n-newest: n8n 2.41.1,
+ * jest itself on the pinned Node 24), which build the package and install the pinned n8n first.
  * @type {import('jest').Config}
  */
 module.exports = {

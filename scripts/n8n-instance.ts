@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { databaseFile, queryDatabase, updateDatabase } from './n8n-database';
-import { ExecutionStore, type ExecutionData } from './n8n-executions';
+import { ExecutionStore, type ExecutionData, type ExecutionDetail } from './n8n-executions';
 import { installPackage, packPackage } from './n8n-package';
 import {
 	assertN8nInstalled,
@@ -86,10 +86,14 @@ export interface N8nInstanceOptions {
 }
 
 export interface ExecuteResult {
-	/** Exit code of `n8n execute`: 0 when the workflow succeeded. */
+	/** Exit code of `n8n execute` (null when a signal ended it): 0 when the workflow succeeded. */
 	exitCode: number | null;
-	status: string;
-	data: ExecutionData;
+	/** The signal that ended the command, if one did. */
+	signal: NodeJS.Signals | null;
+	/** The execution the command saved; its status is the verdict on the run. */
+	saved: ExecutionDetail;
+	/** What `--rawOutput` printed, when the command got that far. */
+	printed?: { status: string; data: ExecutionData };
 	/** Everything the command printed (for failure messages). */
 	output: string;
 }
@@ -129,7 +133,7 @@ function webhookTriggerNodes(workflow: WorkflowFixture): WorkflowNode[] {
 }
 
 /** Status of a request, or undefined when nothing answers; the body is drained so no socket lingers. */
-async function statusOf(url: string, init?: RequestInit): Promise<number | undefined> {
+export async function statusOf(url: string, init?: RequestInit): Promise<number | undefined> {
 	try {
 		const response = await fetch(url, init);
 		await response.arrayBuffer();
@@ -147,6 +151,18 @@ async function existingWorkflows(userFolder: string): Promise<Map<string, boolea
 		'SELECT id, active FROM workflow_entity',
 	);
 	return new Map(rows.map((row) => [row.id, row.active === 1]));
+}
+
+/** The run `n8n execute --rawOutput` prints as pretty JSON: a line "{" up to the first line "}". */
+function printedRun(output: string): { status: string; data: ExecutionData } | undefined {
+	const lines = output.split('\n');
+	const start = lines.indexOf('{');
+	const end = start === -1 ? -1 : lines.indexOf('}', start);
+	if (end === -1) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n')) as {
+		status: string;
+		data: ExecutionData;
+	};
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -320,28 +336,30 @@ export class N8nInstance {
 
 	/**
 	 * Runs a saved workflow from its Manual Trigger with `n8n execute --rawOutput` (a separate
-	 * process, beside a running `n8n start` or without one) and returns its run data.
+	 * process, beside a running `n8n start` or without one) and returns the execution it saved,
+	 * read back from the database once the command has ended however it ended (n8n 2.41 on Node 24
+	 * can crash at shutdown after a successful run), and what it printed.
 	 */
 	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecuteResult> {
+		const before = new Set((await this.executions.list(workflowId)).map((e) => e.id));
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
 			allowFailure: true,
 			timeoutMs: options.timeoutMs,
 		});
-		const lines = result.output.split('\n');
-		// The run is printed as pretty JSON: a line "{" up to the first line "}" after it; the other
-		// lines are log output.
-		const start = lines.indexOf('{');
-		const end = start === -1 ? -1 : lines.indexOf('}', start);
-		if (end === -1) {
+		const ended = result.signal ? `signal ${result.signal}` : `exit ${result.code}`;
+		const added = (await this.executions.list(workflowId)).filter((e) => !before.has(e.id));
+		if (added.length !== 1) {
 			throw new Error(
-				`n8n execute printed no run data (exit ${result.code}):\n${tail(result.output)}`,
+				`n8n execute (${ended}) saved ${added.length} executions of workflow ${workflowId}, expected 1:\n${tail(result.output)}`,
 			);
 		}
-		const run = JSON.parse(lines.slice(start, end + 1).join('\n')) as {
-			status: string;
-			data: ExecutionData;
+		return {
+			exitCode: result.code,
+			signal: result.signal,
+			saved: await this.executions.get(added[0].id),
+			printed: printedRun(result.output),
+			output: result.output,
 		};
-		return { exitCode: result.code, status: run.status, data: run.data, output: result.output };
 	}
 
 	/**

@@ -29,15 +29,32 @@ export function repoRoot(): string {
 }
 
 /**
- * The pinned n8n version (scripts/pinned-n8n/package.json, which scripts/n8n-install.sh installs):
- * 2.8.4 is the newest n8n whose engines allow Node 20.
+ * The pin folder under scripts/ that scripts/n8n-install.sh installed: $N8N_E2E_PIN, else
+ * pinned-n8n (2.8.4, the newest n8n whose engines allow Node 20); pinned-n8n-newest is 2.41.1 on
+ * Node 24.
  */
+export function n8nPinDir(): string {
+	const pin = process.env.N8N_E2E_PIN || 'pinned-n8n';
+	return path.isAbsolute(pin) ? pin : path.join(repoRoot(), 'scripts', pin);
+}
+
+interface PinManifest {
+	dependencies: { n8n: string };
+	n8nInstall?: { node?: string };
+}
+
+function pinManifest(): PinManifest {
+	const file = path.join(n8nPinDir(), 'package.json');
+	if (!fs.existsSync(file)) {
+		throw new Error(
+			`N8N_E2E_PIN=${process.env.N8N_E2E_PIN}: no ${file} (pins: pinned-n8n, pinned-n8n-newest)`,
+		);
+	}
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as PinManifest;
+}
+
 export function n8nVersion(): string {
-	const pin = path.join(repoRoot(), 'scripts', 'pinned-n8n', 'package.json');
-	const { dependencies } = JSON.parse(fs.readFileSync(pin, 'utf8')) as {
-		dependencies: { n8n: string };
-	};
-	return dependencies.n8n;
+	return pinManifest().dependencies.n8n;
 }
 
 export function n8nInstallDir(): string {
@@ -52,14 +69,27 @@ export function requireFromN8n<T>(moduleName: string): T {
 	return require(resolved) as T;
 }
 
+/**
+ * The install must exist, and its native modules must match this Node: n8n runs with the Node
+ * that runs the harness (process.execPath), and the harness loads the install's sqlite3 itself.
+ */
 export function assertN8nInstalled(): void {
 	const marker = path.join(n8nInstallDir(), '.install-complete');
-	if (
-		!fs.existsSync(marker) ||
-		!fs.readFileSync(marker, 'utf8').startsWith(`n8n@${n8nVersion()} `)
-	) {
+	const pinArg = process.env.N8N_E2E_PIN ? ` ${process.env.N8N_E2E_PIN}` : '';
+	const content = fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '';
+	if (!content.startsWith(`n8n@${n8nVersion()} `)) {
 		throw new Error(
-			`n8n ${n8nVersion()} is not installed in ${path.relative(repoRoot(), n8nInstallDir())}: run \`bash scripts/n8n-install.sh\``,
+			`n8n ${n8nVersion()} is not installed in ${path.relative(repoRoot(), n8nInstallDir())}: run \`bash scripts/n8n-install.sh${pinArg}\``,
+		);
+	}
+	const abi = /node-abi=(\S+)/.exec(content)?.[1];
+	if (abi !== process.versions.modules) {
+		const wanted = pinManifest().n8nInstall?.node;
+		throw new Error(
+			`n8n ${n8nVersion()} was installed for Node ABI ${abi}, this is Node ${process.version} (ABI ${process.versions.modules}): ` +
+				(wanted
+					? `run under Node ${wanted} (\`bash scripts/node-pinned.sh <command>\`, as npm run test:e2e:newest does)`
+					: `reinstall with \`bash scripts/n8n-install.sh${pinArg}\` on this Node`),
 		);
 	}
 }
@@ -110,6 +140,8 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 	const origin = `http://127.0.0.1:${options.port}`;
 	return {
 		...env,
+		// As users run it; in development mode n8n adds stack traces to its error replies.
+		NODE_ENV: 'production',
 		TZ: 'UTC',
 		GENERIC_TIMEZONE: 'UTC',
 		N8N_USER_FOLDER: options.userFolder,
@@ -157,6 +189,8 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 
 export interface CliResult {
 	code: number | null;
+	/** The signal that ended the command, when one did (code is then null). */
+	signal: NodeJS.Signals | null;
 	output: string;
 }
 
@@ -193,12 +227,12 @@ export function runN8nCli(
 			process.removeListener('exit', exitGuard);
 			reject(error);
 		});
-		child.once('close', (code) => {
+		child.once('close', (code, signal) => {
 			clearTimeout(timer);
 			process.removeListener('exit', exitGuard);
 			// The command is done; a task runner it started must not outlive it.
 			killGroup(child.pid, 'SIGKILL');
-			resolve({ code, output });
+			resolve({ code, signal, output });
 		});
 	});
 }

@@ -526,20 +526,24 @@ describe('DingTalk Robot in a real n8n: message operations', () => {
 
 	it('runs from the Manual Trigger with `n8n execute` beside the running n8n', async () => {
 		const result = await n8n().execute(WORKFLOWS.manual.id);
-		expect({ exitCode: result.exitCode, status: result.status }).toEqual({
-			exitCode: 0,
+		// The saved execution is the verdict. A failed run exits non-zero; n8n 2.41 on Node 24 can
+		// also die of SIGSEGV while shutting down after a run it saved as a success.
+		expect({ mode: result.saved.mode, status: result.saved.status }).toEqual({
+			mode: 'cli',
 			status: 'success',
 		});
-		const [output] = nodeOutput(result.data, 'DingTalk Robot');
+		expect([0, 'SIGSEGV']).toContain(result.signal ?? result.exitCode);
+		const [output] = nodeOutput(result.saved.data, 'DingTalk Robot');
 		expect(JSON.parse(signedRequest(OPS_ROBOT).rawBody)).toEqual({
 			msgtype: 'text',
 			text: { content: 'Deployment finished: e2e build 42 is live' },
 			msgUuid: output.msgUuid,
 		});
-
-		// n8n saved the run too; the harness reads it back from the database.
-		const [saved] = await n8n().executions.waitFor(WORKFLOWS.manual.id, 1, { settleMs: 0 });
-		expect(saved).toMatchObject({ mode: 'cli', status: 'success' });
-		expect(nodeOutput(saved.data, 'DingTalk Robot')).toEqual([output]);
+		expect(fake.received).toHaveLength(1);
+		// When the command got as far as printing the run, it printed the same one.
+		if (result.printed) {
+			expect(result.printed.status).toBe('success');
+			expect(nodeOutput(result.printed.data, 'DingTalk Robot')).toEqual([output]);
+		}
 	});
 });
