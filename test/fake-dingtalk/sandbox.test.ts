@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startStandInTrigger, type StandInTrigger } from '../sandbox/standInTrigger';
-import { generateCredentials } from '../trigger/requests';
+import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
 import { isEventAesKeyShape } from '../../nodes/shared/eventCrypto';
 import {
 	FakeDingTalk,

@@ -12,11 +12,11 @@ import {
 	sampleRobotBody,
 	seededRandom,
 	type TestCredentials,
-} from '../trigger/requests';
+} from '../nodes/DingTalkTrigger/support/requests';
 
 /**
- * The trigger fuzz corpus (test/trigger/fuzz.test.ts: the same mutation families, built from the
- * same helpers in test/trigger/requests.ts) sent over real HTTP with the real clock. Two changes
+ * The trigger fuzz corpus (test/nodes/DingTalkTrigger/fuzz.test.ts: the same mutation families, built from the
+ * same helpers in test/nodes/DingTalkTrigger/support/requests.ts) sent over real HTTP with the real clock. Two changes
  * for the wire: header values are sent as bytes (UTF-8 read as Latin-1, control characters as
  * "?"), and a mutation that HTTP would undo (whitespace around a header value is not part of it)
  * is pushed further, so that every bad request is still bad when n8n reads it.

@@ -1,13 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import vectorFile from '../fixtures/dingtalk-event-vectors.json';
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import vectorFile from '../../../fixtures/dingtalk-event-vectors.json';
+import { clearDedupeCaches } from '../../../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 import {
 	computeEventSignature,
 	decryptEventMessage,
 	encryptEventMessage,
-} from '../../nodes/shared/eventCrypto';
+} from '../../../../nodes/shared/eventCrypto';
 import {
 	FIXED_NOW,
 	encryptRawBlocks,
@@ -18,8 +18,8 @@ import {
 	padTo32,
 	plaintextFrame,
 	type TestCredentials,
-} from './requests';
-import { everythingSaid, runWebhook, type WebhookRun } from './webhookContext';
+} from '../support/requests';
+import { everythingSaid, runWebhook, type WebhookRun } from '../support/webhookContext';
 
 const credentials = generateCredentials();
 const owner = credentials.appKey;

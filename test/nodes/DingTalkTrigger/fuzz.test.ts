@@ -3,10 +3,10 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
-import { encryptEventMessage } from '../../nodes/shared/eventCrypto';
-import { computeRobotSign } from '../../nodes/shared/robotSigning';
+import { clearDedupeCaches } from '../../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { encryptEventMessage } from '../../../nodes/shared/eventCrypto';
+import { computeRobotSign } from '../../../nodes/shared/robotSigning';
 import {
 	FIXED_NOW,
 	encryptRawBlocks,
@@ -19,8 +19,8 @@ import {
 	robotRequest,
 	sampleRobotBody,
 	seededRandom,
-} from './requests';
-import { everythingSaid, runWebhook, type WebhookRequestSpec } from './webhookContext';
+} from './support/requests';
+import { everythingSaid, runWebhook, type WebhookRequestSpec } from './support/webhookContext';
 
 /**
  * Throws thousands of broken requests at the trigger. Each case starts from a valid signed (and,
@@ -426,7 +426,7 @@ describe('fuzz: random and mutated requests', () => {
 	afterAll(() => {
 		jest.restoreAllMocks();
 		const summary = { seed: SEED, ...tally, failures: tally.failures.length };
-		const folder = join(__dirname, '..', '..', 'test-results');
+		const folder = join(__dirname, '..', '..', '..', 'test-results');
 		mkdirSync(folder, { recursive: true });
 		writeFileSync(join(folder, 'trigger-fuzz.json'), `${JSON.stringify(summary, null, '\t')}\n`);
 		console.info(

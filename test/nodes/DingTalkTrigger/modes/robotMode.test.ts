@@ -1,13 +1,13 @@
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { clearDedupeCaches } from '../../../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 import {
 	FIXED_NOW,
 	generateCredentials,
 	robotHeaders,
 	robotRequest,
 	sampleRobotBody,
-} from './requests';
-import { everythingSaid, runWebhook, type WebhookRun } from './webhookContext';
+} from '../support/requests';
+import { everythingSaid, runWebhook, type WebhookRun } from '../support/webhookContext';
 
 const credentials = generateCredentials();
 

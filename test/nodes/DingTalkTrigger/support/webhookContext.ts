@@ -8,7 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DingTalkTrigger } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { DingTalkTrigger } from '../../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 
 /** The parts of an express response the trigger touches, recording what it was told. */
 export interface RecordedResponse {
