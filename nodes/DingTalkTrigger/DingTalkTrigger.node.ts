@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { buildEncryptedSuccessReply, deriveEventAesKey } from '../shared/eventCrypto';
-import { getDedupeCache } from './dedupe';
+import { getDedupeCache, MAX_MESSAGE_ID_LENGTH } from './dedupe';
 import { triggerProperties } from './descriptions';
 import { CHECK_EVENT_TYPES, normalizeEvent, openEventPush, parseJsonObject } from './eventCallback';
 import {
@@ -20,7 +20,14 @@ import {
 	parseTextPattern,
 	robotMessageFilteredBy,
 } from './filters';
-import { rejection, rejectionLogHint, type Rejection, type RejectionReason } from './rejections';
+import {
+	eventUnreadableLogDetail,
+	rejection,
+	rejectionLogHint,
+	type EventUnreadableCause,
+	type Rejection,
+	type RejectionReason,
+} from './rejections';
 import { normalizeRobotMessage, verifyRobotRequest, type RobotVerification } from './robotMessage';
 
 /** Larger than any robot message or event push; bigger bodies are refused with 413. */
@@ -122,12 +129,19 @@ function refuse(
 	context: IWebhookFunctions,
 	refusal: Rejection,
 	detail?: string,
+	cause?: EventUnreadableCause,
 ): IWebhookResponseData {
-	const hint = detail ?? rejectionLogHint(refusal.reason);
+	const hint =
+		detail ?? (cause ? eventUnreadableLogDetail(cause) : rejectionLogHint(refusal.reason));
 	const node = context.getNode();
 	context.logger.warn(
 		`DingTalk Trigger "${node.name}" refused a request (${refusal.status} ${refusal.reason}): ${refusal.message}.${hint ? ` ${hint}` : ''}`,
-		{ workflowId: context.getWorkflow().id, nodeName: node.name, reason: refusal.reason },
+		{
+			workflowId: context.getWorkflow().id,
+			nodeName: node.name,
+			reason: refusal.reason,
+			...(cause ? { cause } : {}),
+		},
 	);
 	context.getResponseObject().status(refusal.status).json({
 		error: refusal.reason,
@@ -141,14 +155,24 @@ function dedupeScope(context: IWebhookFunctions, mode: string): string {
 	return `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${mode}`;
 }
 
+/**
+ * Remembers `key` for the duplicate window, and at least until the signed timestamp leaves the
+ * tolerance window: until then the exact same request would pass the signature check again.
+ */
 function isDuplicate(
 	context: IWebhookFunctions,
 	mode: string,
 	key: string,
-	minutes: number,
+	options: { minutes: number; signedAtMs?: number; windowMs: number },
 ): boolean {
-	if (!key || minutes <= 0) return false;
-	return getDedupeCache(dedupeScope(context, mode)).checkAndAdd(key, minutes * 60_000, Date.now());
+	if (!key || options.minutes <= 0) return false;
+	const nowMs = Date.now();
+	const signatureValidFor =
+		options.signedAtMs !== undefined && options.windowMs > 0
+			? options.signedAtMs + options.windowMs - nowMs
+			: 0;
+	const ttlMs = Math.max(options.minutes * 60_000, signatureValidFor);
+	return getDedupeCache(dedupeScope(context, mode)).checkAndAdd(key, ttlMs, nowMs);
 }
 
 async function handleRobotMessage(
@@ -164,13 +188,15 @@ async function handleRobotMessage(
 	const problem = configProblem(config, verification, textPattern);
 	if (problem) return refuse(context, rejection('misconfigured'), problem);
 
+	const headers = context.getHeaderData() as Record<string, string | string[] | undefined>;
+	const windowMs = numberOption(options, 'timestampToleranceSeconds', 3600) * 1000;
 	const verified = verifyRobotRequest({
 		verification,
-		headers: context.getHeaderData() as Record<string, string | string[] | undefined>,
+		headers,
 		appSecret: config.appSecret,
 		outgoingToken: config.outgoingToken,
 		nowMs: Date.now(),
-		windowMs: numberOption(options, 'timestampToleranceSeconds', 3600) * 1000,
+		windowMs,
 	});
 	// The body is read only after the headers check out, so strangers cannot make us parse it.
 	if (!verified.valid) return refuse(context, rejection(verified.reason));
@@ -178,6 +204,9 @@ async function handleRobotMessage(
 	if (!read.ok) return refuse(context, rejection(read.reason));
 
 	const item = normalizeRobotMessage(read.body, options.includeRaw === true);
+	if (item.messageId.length > MAX_MESSAGE_ID_LENGTH) {
+		return refuse(context, rejection('messageIdTooLong'));
+	}
 	const filteredBy = robotMessageFilteredBy(item, {
 		messageTypes: Array.isArray(options.messageTypes) ? (options.messageTypes as string[]) : [],
 		chatType: (options.chatType as 'all' | 'single' | 'group') ?? 'all',
@@ -188,7 +217,13 @@ async function handleRobotMessage(
 		context.logger.debug(`DingTalk Trigger: message filtered out by ${filteredBy}`);
 		return { webhookResponse: EMPTY_ROBOT_REPLY };
 	}
-	if (isDuplicate(context, 'robot', item.messageId, numberOption(options, 'dedupeMinutes', 10))) {
+	const duplicate = isDuplicate(context, 'robot', item.messageId, {
+		minutes: numberOption(options, 'dedupeMinutes', 10),
+		// Only the signature carries a timestamp; an Outgoing token is valid forever.
+		signedAtMs: verification === 'signature' ? Number(headers.timestamp) : undefined,
+		windowMs,
+	});
+	if (duplicate) {
 		context.logger.debug('DingTalk Trigger: duplicate robot message ignored');
 		return { webhookResponse: EMPTY_ROBOT_REPLY };
 	}
@@ -212,6 +247,7 @@ async function handleEventPush(
 
 	const read = readJsonBody(context);
 	if (!read.ok) return refuse(context, rejection(read.reason));
+	const windowMs = numberOption(options, 'timestampToleranceSeconds', 3600) * 1000;
 	const opened = openEventPush({
 		query: context.getQueryData() as IDataObject,
 		body: read.body,
@@ -219,9 +255,11 @@ async function handleEventPush(
 		aesKey: aesKey.value,
 		ownerKey: config.ownerKey,
 		nowMs: Date.now(),
-		windowMs: numberOption(options, 'timestampToleranceSeconds', 3600) * 1000,
+		windowMs,
 	});
-	if (!opened.ok) return refuse(context, rejection(opened.reason));
+	if (!opened.ok) {
+		return refuse(context, rejection(opened.reason), undefined, opened.cause);
+	}
 
 	// DingTalk wants this exact answer for every accepted push, whatever the workflow does next.
 	const webhookResponse = buildEncryptedSuccessReply({
@@ -234,6 +272,9 @@ async function handleEventPush(
 		opened.value.message,
 		options.includeRaw === true,
 	);
+	if (item.eventId.length > MAX_MESSAGE_ID_LENGTH) {
+		return refuse(context, rejection('eventUnreadable'), undefined, 'eventIdTooLong');
+	}
 	if (CHECK_EVENT_TYPES.includes(item.eventType)) {
 		context.logger.debug(`DingTalk Trigger: answered ${item.eventType}`);
 		return { webhookResponse };
@@ -247,7 +288,12 @@ async function handleEventPush(
 
 	// Retries of one event carry the same eventId; legacy pushes without one are keyed by content.
 	const dedupeKey = item.eventId || `plaintext:${opened.value.message}`;
-	if (isDuplicate(context, 'event', dedupeKey, numberOption(options, 'dedupeMinutes', 10))) {
+	const duplicate = isDuplicate(context, 'event', dedupeKey, {
+		minutes: numberOption(options, 'dedupeMinutes', 10),
+		signedAtMs: opened.value.signedAtMs,
+		windowMs,
+	});
+	if (duplicate) {
 		context.logger.debug('DingTalk Trigger: duplicate event ignored');
 		return { webhookResponse };
 	}

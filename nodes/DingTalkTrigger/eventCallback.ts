@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { decryptEventMessage, verifyEventSignature } from '../shared/eventCrypto';
-import type { RejectionReason } from './rejections';
+import type { EventUnreadableCause, RejectionReason } from './rejections';
 
 /** Plaintexts DingTalk sends while a callback URL is being saved; they are answered, not run. */
 export const CHECK_EVENT_TYPES = ['check_url', 'check_create_suite_url', 'check_update_suite_url'];
@@ -19,7 +19,12 @@ export type EventItem = {
 	raw?: string;
 };
 
-export type OpenedEvent = { event: IDataObject; message: string };
+export type OpenedEvent = {
+	event: IDataObject;
+	message: string;
+	/** The signed timestamp in milliseconds. */
+	signedAtMs: number;
+};
 
 function firstString(query: IDataObject, ...names: string[]): string | undefined {
 	for (const name of names) {
@@ -48,7 +53,9 @@ export function openEventPush(options: {
 	nowMs: number;
 	/** 0 turns the timestamp window off. */
 	windowMs: number;
-}): { ok: true; value: OpenedEvent } | { ok: false; reason: RejectionReason } {
+}):
+	| { ok: true; value: OpenedEvent }
+	| { ok: false; reason: RejectionReason; cause?: EventUnreadableCause } {
 	const { query, body } = options;
 	const signature = firstString(query, 'msg_signature', 'signature');
 	const timestamp = firstString(query, 'timestamp', 'timeStamp');
@@ -79,15 +86,16 @@ export function openEventPush(options: {
 	});
 	if (!decrypted.ok) {
 		// A bad key is our configuration, not the caller's fault.
-		return {
-			ok: false,
-			reason: decrypted.reason === 'badAesKey' ? 'misconfigured' : decrypted.reason,
-		};
+		if (decrypted.reason === 'badAesKey') return { ok: false, reason: 'misconfigured' };
+		return { ok: false, reason: 'eventUnreadable', cause: decrypted.reason };
 	}
 
 	const event = parseJsonObject(decrypted.value.message);
-	if (!event) return { ok: false, reason: 'eventNotJson' };
-	return { ok: true, value: { event, message: decrypted.value.message } };
+	if (!event) return { ok: false, reason: 'eventUnreadable', cause: 'eventNotJson' };
+	return {
+		ok: true,
+		value: { event, message: decrypted.value.message, signedAtMs: eventTimestampToMs(timestamp) },
+	};
 }
 
 export function parseJsonObject(text: string): IDataObject | undefined {

@@ -251,7 +251,7 @@ describe('DingTalk Trigger in a real n8n', () => {
 		it.each([
 			['a wrong signature', 401, 'signMismatch', { token: 'not-the-event-token' }],
 			['a timestamp two hours old', 401, 'staleTimestamp', { ageMs: 2 * 3_600_000 }],
-			['an event for another app', 403, 'ownerKeyMismatch', { ownerKey: 'dingotherapp0001' }],
+			['an event for another app', 400, 'eventUnreadable', { ownerKey: 'dingotherapp0001' }],
 		])('refuses %s with %i %s and starts nothing', async (_, status, reason, options) => {
 			const push = eventPush(
 				JSON.stringify(newEmployee('e2eevent0000000000000000000004')),

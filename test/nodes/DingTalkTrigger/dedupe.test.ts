@@ -53,3 +53,25 @@ describe('dedupe scopes', () => {
 		expect(getDedupeCache('wf:node:robot')).not.toBe(first);
 	});
 });
+
+describe('TtlSet memory', () => {
+	it('keeps a fixed-size digest of each key: 300 keys of 100 KB hold a few KB', () => {
+		const set = new TtlSet();
+		const long = 'k'.repeat(100_000);
+		for (let i = 0; i < 300; i++) expect(set.checkAndAdd(`${long}${i}`, 60_000, 0)).toBe(false);
+		expect(set.size).toBe(300);
+		expect(set.retainedKeyChars()).toBeLessThanOrEqual(300 * 64);
+		// Keys that differ only in their last character are still told apart, and recognised again.
+		expect(set.checkAndAdd(`${long}299`, 60_000, 1)).toBe(true);
+		expect(set.checkAndAdd(`${long}300`, 60_000, 1)).toBe(false);
+	});
+
+	it('lets each key carry its own lifetime', () => {
+		const set = new TtlSet();
+		set.checkAndAdd('long', 10_000, 0);
+		set.checkAndAdd('short', 10, 0);
+		expect(set.checkAndAdd('short', 10, 20)).toBe(false);
+		expect(set.checkAndAdd('long', 10, 20)).toBe(true);
+		expect(set.checkAndAdd('long', 10, 10_000)).toBe(false);
+	});
+});

@@ -13,7 +13,13 @@ import {
 	randomAlphanumeric,
 	verifyEventSignature,
 } from '../../../nodes/shared/eventCrypto';
-import { encryptRawBlocks, padTo32, plaintextFrame, randomString, seededRandom } from '../DingTalkTrigger/support/requests';
+import {
+	encryptRawBlocks,
+	padTo32,
+	plaintextFrame,
+	randomString,
+	seededRandom,
+} from '../DingTalkTrigger/support/requests';
 
 const vectors = vectorFile.vectors;
 
