@@ -75,6 +75,26 @@ export class TtlSet {
 	}
 }
 
+/**
+ * How long to remember an ID: the duplicate window, and at least until the signed timestamp
+ * leaves the tolerance window, because until then the exact same request passes the signature
+ * check again. Without a signed timestamp (Outgoing token) or a window (0 turns it off), only
+ * the duplicate window counts.
+ */
+export function duplicateTtlMs(options: {
+	minutes: number;
+	signedAtMs?: number;
+	windowMs: number;
+	nowMs: number;
+}): number {
+	const { signedAtMs, windowMs, nowMs } = options;
+	const signatureValidForMs =
+		signedAtMs !== undefined && Number.isFinite(signedAtMs) && windowMs > 0
+			? signedAtMs + windowMs - nowMs
+			: 0;
+	return Math.max(options.minutes * 60_000, signatureValidForMs);
+}
+
 const scopes = new Map<string, TtlSet>();
 
 /** The cache of one trigger node; least recently used scopes are dropped beyond a bound. */

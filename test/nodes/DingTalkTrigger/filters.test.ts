@@ -1,4 +1,3 @@
-import { normalizeEvent } from '../../../nodes/DingTalkTrigger/eventCallback';
 import {
 	isEventTypeSelected,
 	parseEventTypeList,
@@ -21,24 +20,5 @@ describe('filters', () => {
 		expect(parseEventTypeList(undefined)).toEqual([]);
 		expect(isEventTypeSelected('x', [])).toBe(true);
 		expect(isEventTypeSelected('x', ['y'])).toBe(false);
-	});
-});
-
-describe('event normalisation', () => {
-	it('takes the event time from EventTime, else from the timestamp field', () => {
-		expect(
-			normalizeEvent({ EventType: 'a', EventTime: '1700000000000' }, '', false).eventTime,
-		).toBe(1700000000000);
-		expect(
-			normalizeEvent({ EventType: 'a', timeStamp: '1700000000001' }, '', false).eventTime,
-		).toBe(1700000000001);
-		expect(normalizeEvent({ EventType: 'a', TimeStamp: 'soon' }, '', false).eventTime).toBeNull();
-	});
-
-	it('tolerates envelope fields of odd types', () => {
-		expect(normalizeEvent({ EventType: 7, eventId: { x: 1 } }, '', false)).toMatchObject({
-			eventType: '7',
-			eventId: '',
-		});
 	});
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { clearDedupeCaches } from '../../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { MAX_BODY_BYTES } from '../../../nodes/DingTalkTrigger/webhookRequest';
 import { encryptEventMessage } from '../../../nodes/shared/eventCrypto';
 import { computeRobotSign } from '../../../nodes/shared/robotSigning';
 import {

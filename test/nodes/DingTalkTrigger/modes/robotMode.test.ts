@@ -1,5 +1,5 @@
 import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
 import {
 	FIXED_NOW,
 	generateCredentials,
