@@ -1,43 +1,18 @@
 import { buildEventItem } from '../../../nodes/shared/eventItem';
-
-// The user_add_org push of DingTalk's documentation (protocol notes §4.1), current and legacy shape.
-const USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	EventTime: 1663143335567,
-	CorpId: 'ding9f50b15bxxxx16741',
-	BizId: '1663xx35567',
-	eventId: 'c7c7120f2c07419xxebdba0318c8',
-	timeStamp: '1685501863357',
-	userId: ['015xxxx227'],
-};
-const LEGACY_USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	TimeStamp: 43535463645,
-	UserId: ['user1', 'user2'],
-	CorpId: 'dinge8a565xxxx',
-};
+import {
+	LEGACY_USER_ADD_ORG,
+	LEGACY_USER_ADD_ORG_ITEM,
+	USER_ADD_ORG,
+	USER_ADD_ORG_ITEM,
+} from '../DingTalkTrigger/support/documentedPayloads';
 
 describe('buildEventItem', () => {
 	it('lifts the envelope of the documented push and keeps the rest as data', () => {
-		expect(buildEventItem(USER_ADD_ORG)).toEqual({
-			eventType: 'user_add_org',
-			eventId: 'c7c7120f2c07419xxebdba0318c8',
-			eventTime: 1663143335567,
-			corpId: 'ding9f50b15bxxxx16741',
-			bizId: '1663xx35567',
-			data: { timeStamp: '1685501863357', userId: ['015xxxx227'] },
-		});
+		expect(buildEventItem(USER_ADD_ORG)).toEqual(USER_ADD_ORG_ITEM);
 	});
 
 	it('gives the legacy capitalised shape the same names, time from TimeStamp', () => {
-		expect(buildEventItem(LEGACY_USER_ADD_ORG)).toEqual({
-			eventType: 'user_add_org',
-			eventId: '',
-			eventTime: 43535463645,
-			corpId: 'dinge8a565xxxx',
-			bizId: '',
-			data: { timeStamp: 43535463645, userId: ['user1', 'user2'] },
-		});
+		expect(buildEventItem(LEGACY_USER_ADD_ORG)).toEqual(LEGACY_USER_ADD_ORG_ITEM);
 	});
 
 	it('keeps the text it was parsed from only when given', () => {

@@ -7,6 +7,7 @@ import {
 	RobotMessageReferenceError,
 	type RobotCallbackBody,
 } from '../../../nodes/shared/robotMessage';
+import { DOCUMENTED_TEXT_ITEM } from '../DingTalkTrigger/support/documentedPayloads';
 import { sampleRobotBody } from '../DingTalkTrigger/support/requests';
 
 /** The text message of DingTalk's documentation (protocol notes §2.1), with sample IDs. */
@@ -14,29 +15,7 @@ const DOCUMENTED_TEXT = sampleRobotBody() as RobotCallbackBody;
 
 describe('buildRobotMessageItem', () => {
 	it('gives the documented text message exactly this item', () => {
-		expect(buildRobotMessageItem(DOCUMENTED_TEXT)).toEqual({
-			messageId: 'msgrK2xxxxU+riw==',
-			messageType: 'text',
-			text: '/deploy prod',
-			createdAt: 1708327204136,
-			sender: {
-				nick: '小钉',
-				staffId: '0147xxxx8602',
-				id: '$:LWCP_v1:$v1xxxxBv1MhAv9',
-				unionId: '',
-				corpId: 'ding9733d095xxxxxxx6cb783455b',
-				platform: 'Mac',
-				isAdmin: true,
-			},
-			conversation: { id: 'cid6EUxxxxsg==', type: 'group', title: '测试群' },
-			robotCode: 'dingoxxxxdm3k',
-			chatbotUserId: '$:LWCP_xxxxr5',
-			atUsers: [{ dingtalkId: '$:LWCP_v1:$abc', staffId: '0147xxxx8602' }],
-			isInAtList: true,
-			sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=66d7c695a9xxxxdeb885',
-			sessionWebhookExpiresAt: 1708332604316,
-			downloadCodes: [],
-		});
+		expect(buildRobotMessageItem(DOCUMENTED_TEXT)).toEqual(DOCUMENTED_TEXT_ITEM);
 	});
 
 	it('adds the unchanged body as raw only when asked', () => {

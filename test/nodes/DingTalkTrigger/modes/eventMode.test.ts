@@ -19,27 +19,20 @@ import {
 	plaintextFrame,
 	type TestCredentials,
 } from '../support/requests';
-import { everythingSaid, runWebhook, type WebhookRun } from '../support/webhookContext';
+import {
+	LEGACY_USER_ADD_ORG,
+	LEGACY_USER_ADD_ORG_ITEM,
+	USER_ADD_ORG,
+	USER_ADD_ORG_ITEM,
+} from '../support/documentedPayloads';
+import {
+	expectRefusedWithoutSecrets,
+	runWebhook,
+	type WebhookRun,
+} from '../support/webhookContext';
 
 const credentials = generateCredentials();
 const owner = credentials.appKey;
-
-const USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	EventTime: 1663143335567,
-	CorpId: 'ding9f50b15bxxxx16741',
-	BizId: '1663xx35567',
-	eventId: 'c7c7120f2c07419xxebdba0318c8',
-	timeStamp: '1685501863357',
-	userId: ['015xxxx227'],
-};
-
-const LEGACY_USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	TimeStamp: 43535463645,
-	UserId: ['user1', 'user2'],
-	CorpId: 'dinge8a565xxxx',
-};
 
 beforeEach(() => {
 	clearDedupeCaches();
@@ -77,31 +70,17 @@ function expectAnsweredOnly(run: WebhookRun) {
 }
 
 function expectRefused(run: WebhookRun, status: number, reason: string) {
-	expect(run.result).toEqual({ noWebhookResponse: true });
-	expect(run.response.status).toHaveBeenCalledTimes(1);
-	expect(run.response.statusCode).toBe(status);
-	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
-	expect(run.logger.warn).toHaveBeenCalledWith(
-		expect.stringContaining(`${status} ${reason}`),
-		expect.objectContaining({ reason }),
-	);
-	const said = everythingSaid(run);
-	for (const secret of [credentials.eventAesKey, credentials.eventToken, credentials.appSecret]) {
-		expect(said).not.toContain(secret);
-	}
+	expectRefusedWithoutSecrets(run, status, reason, [
+		credentials.eventAesKey,
+		credentials.eventToken,
+		credentials.appSecret,
+	]);
 }
 
 describe('event mode: accepted pushes', () => {
 	it('become one item and get the encrypted success reply (README sample)', async () => {
 		const item = expectStarted(await runWebhook(eventRequest(credentials, USER_ADD_ORG)));
-		expect(item).toEqual({
-			eventType: 'user_add_org',
-			eventId: 'c7c7120f2c07419xxebdba0318c8',
-			eventTime: 1663143335567,
-			corpId: 'ding9f50b15bxxxx16741',
-			bizId: '1663xx35567',
-			data: { timeStamp: '1685501863357', userId: ['015xxxx227'] },
-		});
+		expect(item).toEqual(USER_ADD_ORG_ITEM);
 	});
 
 	it('normalise the legacy capitalised shape, with the older query names', async () => {
@@ -119,14 +98,7 @@ describe('event mode: accepted pushes', () => {
 				timestampName: 'timeStamp',
 			}),
 		);
-		expect(expectStarted(run)).toEqual({
-			eventType: 'user_add_org',
-			eventId: '',
-			eventTime: 43535463645,
-			corpId: 'dinge8a565xxxx',
-			bizId: '',
-			data: { timeStamp: 43535463645, userId: ['user1', 'user2'] },
-		});
+		expect(expectStarted(run)).toEqual(LEGACY_USER_ADD_ORG_ITEM);
 	});
 
 	it('keep the decrypted JSON text as raw when asked', async () => {

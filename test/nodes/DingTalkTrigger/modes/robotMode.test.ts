@@ -7,7 +7,12 @@ import {
 	robotRequest,
 	sampleRobotBody,
 } from '../support/requests';
-import { everythingSaid, runWebhook, type WebhookRun } from '../support/webhookContext';
+import { DOCUMENTED_TEXT_ITEM } from '../support/documentedPayloads';
+import {
+	expectRefusedWithoutSecrets,
+	runWebhook,
+	type WebhookRun,
+} from '../support/webhookContext';
 
 const credentials = generateCredentials();
 
@@ -19,22 +24,11 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 function expectRefused(run: WebhookRun, status: number, reason: string) {
-	expect(run.result).toEqual({ noWebhookResponse: true });
-	expect(run.response.status).toHaveBeenCalledTimes(1);
-	expect(run.response.statusCode).toBe(status);
-	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
-	expect(run.logger.warn).toHaveBeenCalledWith(
-		expect.stringContaining(`${status} ${reason}`),
-		expect.objectContaining({ reason }),
-	);
-	const said = everythingSaid(run);
-	for (const secret of [
+	expectRefusedWithoutSecrets(run, status, reason, [
 		credentials.appSecret,
 		credentials.outgoingToken,
 		credentials.eventAesKey,
-	]) {
-		expect(said).not.toContain(secret);
-	}
+	]);
 }
 
 function expectStarted(run: WebhookRun) {
@@ -53,29 +47,8 @@ function expectAcknowledgedOnly(run: WebhookRun) {
 describe('robot mode: a verified text message', () => {
 	it('becomes one item with the documented shape (README sample)', async () => {
 		const run = await runWebhook(robotRequest(credentials));
-		expect(expectStarted(run)).toEqual({
-			messageId: 'msgrK2xxxxU+riw==',
-			messageType: 'text',
-			text: '/deploy prod',
-			createdAt: 1708327204136,
-			sender: {
-				nick: '小钉',
-				staffId: '0147xxxx8602',
-				id: '$:LWCP_v1:$v1xxxxBv1MhAv9',
-				unionId: '',
-				corpId: 'ding9733d095xxxxxxx6cb783455b',
-				platform: 'Mac',
-				isAdmin: true,
-			},
-			conversation: { id: 'cid6EUxxxxsg==', type: 'group', title: '测试群' },
-			robotCode: 'dingoxxxxdm3k',
-			chatbotUserId: '$:LWCP_xxxxr5',
-			atUsers: [{ dingtalkId: '$:LWCP_v1:$abc', staffId: '0147xxxx8602' }],
-			isInAtList: true,
-			sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=66d7c695a9xxxxdeb885',
-			sessionWebhookExpiresAt: 1708332604316,
-			downloadCodes: [],
-		});
+		expect(expectStarted(run)).toEqual(DOCUMENTED_TEXT_ITEM);
+
 		expect(run.logger.warn).not.toHaveBeenCalled();
 	});
 

@@ -159,3 +159,22 @@ export function everythingSaid(run: WebhookRun): string {
 	const logged = Object.values(run.logger).flatMap((fn: jest.Mock) => fn.mock.calls);
 	return JSON.stringify([logged, run.response.body, run.result]);
 }
+
+/** The trigger answered `status` with `reason` itself, logged why, and said no secret. */
+export function expectRefusedWithoutSecrets(
+	run: WebhookRun,
+	status: number,
+	reason: string,
+	secrets: string[],
+): void {
+	expect(run.result).toEqual({ noWebhookResponse: true });
+	expect(run.response.status).toHaveBeenCalledTimes(1);
+	expect(run.response.statusCode).toBe(status);
+	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
+	expect(run.logger.warn).toHaveBeenCalledWith(
+		expect.stringContaining(`${status} ${reason}`),
+		expect.objectContaining({ reason }),
+	);
+	const said = everythingSaid(run);
+	for (const secret of secrets) expect(said).not.toContain(secret);
+}
