@@ -1,5 +1,6 @@
 import {
 	clearDedupeCaches,
+	duplicateTtlMs,
 	getDedupeCache,
 	MAX_DEDUPE_SCOPES,
 	TtlSet,
@@ -73,5 +74,25 @@ describe('TtlSet memory', () => {
 		expect(set.checkAndAdd('short', 10, 20)).toBe(false);
 		expect(set.checkAndAdd('long', 10, 20)).toBe(true);
 		expect(set.checkAndAdd('long', 10, 10_000)).toBe(false);
+	});
+});
+
+describe('duplicateTtlMs', () => {
+	const minute = 60_000;
+
+	it('lasts until the signed timestamp leaves the tolerance when that is longer', () => {
+		const nowMs = 1_000_000_000;
+		const base = { minutes: 10, windowMs: 60 * minute, nowMs };
+		expect(duplicateTtlMs({ ...base, signedAtMs: nowMs - minute })).toBe(59 * minute);
+		expect(duplicateTtlMs({ ...base, signedAtMs: nowMs + 50 * minute })).toBe(110 * minute);
+		expect(duplicateTtlMs({ ...base, signedAtMs: nowMs - 55 * minute })).toBe(10 * minute);
+	});
+
+	it('is the duplicate window alone without a signed timestamp or with the window off', () => {
+		expect(duplicateTtlMs({ minutes: 10, windowMs: 3_600_000, nowMs: 0 })).toBe(10 * minute);
+		expect(duplicateTtlMs({ minutes: 10, signedAtMs: 0, windowMs: 0, nowMs: 0 })).toBe(10 * minute);
+		expect(duplicateTtlMs({ minutes: 10, signedAtMs: NaN, windowMs: 3_600_000, nowMs: 0 })).toBe(
+			10 * minute,
+		);
 	});
 });
