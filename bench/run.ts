@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { N8nInstance } from '../scripts/n8n-instance';
 import { n8nVersion, repoRoot } from '../scripts/n8n-runtime';
 import { FakeDingTalk } from '../test/fake-dingtalk';
-import { generateCredentials, randomString, seededRandom } from '../test/trigger/requests';
+import { generateCredentials, randomString, seededRandom } from '../test/nodes/DingTalkTrigger/support/requests';
 import { benchWorkflows, FAST_ROBOT, PACED_ROBOT } from './benchWorkflows';
 import { aesKeyOf } from './lib/dingTalkRequests';
 import type { BenchContext, Measurement } from './lib/measurement';

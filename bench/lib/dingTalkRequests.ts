@@ -1,5 +1,5 @@
 // Requests as DingTalk sends them to the DingTalk Trigger, signed and encrypted with the current
-// clock (the unit-test builders in test/trigger/requests.ts use a fixed clock).
+// clock (the unit-test builders in test/nodes/DingTalkTrigger/support/requests.ts use a fixed clock).
 import {
 	computeEventSignature,
 	decryptEventMessage,
@@ -8,7 +8,7 @@ import {
 	randomAlphanumeric,
 } from '../../nodes/shared/eventCrypto';
 import { computeRobotSign } from '../../nodes/shared/robotSigning';
-import { sampleRobotBody, type TestCredentials } from '../../test/trigger/requests';
+import { sampleRobotBody, type TestCredentials } from '../../test/nodes/DingTalkTrigger/support/requests';
 import type { LoadRequest } from './httpLoad';
 
 export function aesKeyOf(credentials: TestCredentials): Buffer {

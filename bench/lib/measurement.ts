@@ -1,5 +1,5 @@
 import type { N8nInstance } from '../../scripts/n8n-instance';
-import type { TestCredentials } from '../../test/trigger/requests';
+import type { TestCredentials } from '../../test/nodes/DingTalkTrigger/support/requests';
 import type { N8nProbe } from './n8nProbe';
 
 /** One row of the results table. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { CredentialFixture, WorkflowFixture, WorkflowNode } from '../../scripts/n8n-instance';
-import type { TestCredentials } from '../../test/trigger/requests';
+import type { TestCredentials } from '../../test/nodes/DingTalkTrigger/support/requests';
 
 const PACKAGE_NODE = 'n8n-nodes-dingtalk-robot';
 

@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -10,249 +9,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { buildEncryptedSuccessReply, deriveEventAesKey } from '../shared/eventCrypto';
-import { getDedupeCache } from './dedupe';
+import { configProblem, readConfig, type RobotVerification } from './config';
 import { triggerProperties } from './descriptions';
-import { CHECK_EVENT_TYPES, normalizeEvent, openEventPush, parseJsonObject } from './eventCallback';
-import {
-	isEventTypeSelected,
-	parseEventTypeList,
-	parseTextPattern,
-	robotMessageFilteredBy,
-} from './filters';
-import { rejection, rejectionLogHint, type Rejection, type RejectionReason } from './rejections';
-import { normalizeRobotMessage, verifyRobotRequest, type RobotVerification } from './robotMessage';
-
-/** Larger than any robot message or event push; bigger bodies are refused with 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** What DingTalk expects when a robot should not post anything back. */
-const EMPTY_ROBOT_REPLY = { msgtype: 'empty' };
+import { handleEventRequest } from './modes/eventMode';
+import { handleRobotRequest } from './modes/robotMode';
+import { refuse } from './webhookRequest';
 
 const REPLY_WITH_LAST_NODE =
 	'$parameter["mode"] === "robot" && $parameter["replyMode"] === "lastNode"';
-
-interface TriggerConfig {
-	mode: 'robot' | 'event';
-	appKey: string;
-	appSecret: string;
-	outgoingToken: string;
-	eventToken: string;
-	eventAesKey: string;
-	ownerKey: string;
-}
-
-function readConfig(mode: string, credentials: ICredentialDataDecryptedObject): TriggerConfig {
-	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-	const appKey = text(credentials.appKey);
-	return {
-		mode: mode === 'event' ? 'event' : 'robot',
-		appKey,
-		appSecret: text(credentials.appSecret),
-		outgoingToken: text(credentials.outgoingToken),
-		eventToken: text(credentials.eventToken),
-		eventAesKey: text(credentials.eventAesKey),
-		ownerKey: text(credentials.ownerKey) || appKey,
-	};
-}
-
-/** What is missing for the chosen mode, in words a user can act on; undefined when complete. */
-function configProblem(
-	config: TriggerConfig,
-	verification: RobotVerification,
-	textPattern: string,
-): string | undefined {
-	if (config.mode === 'robot') {
-		if (verification === 'signature' && !config.appSecret) {
-			return 'The credential has no Client Secret (AppSecret); robot messages cannot be verified without it.';
-		}
-		if (verification === 'outgoingToken' && !config.outgoingToken) {
-			return 'The credential has no Outgoing Token; set the token configured for the custom robot’s Outgoing.';
-		}
-		if (parseTextPattern(textPattern) === null) {
-			return 'The Text Pattern option is not a valid regular expression.';
-		}
-		return undefined;
-	}
-	if (!config.eventToken) return 'The credential has no Event Token (签名 token).';
-	if (!deriveEventAesKey(config.eventAesKey).ok) {
-		return `The Event AES Key (加密 aes_key) in the credential must be exactly 43 letters and digits, as shown in the console; it has ${config.eventAesKey.length}.`;
-	}
-	if (!config.ownerKey) {
-		return 'The credential has neither an Owner Key nor a Client ID (AppKey) to check events against.';
-	}
-	return undefined;
-}
-
-function numberOption(options: IDataObject, name: string, fallback: number): number {
-	const value = options[name];
-	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
-function rawBodyOf(context: IWebhookFunctions): Buffer | undefined {
-	const rawBody = (context.getRequestObject() as { rawBody?: unknown }).rawBody;
-	return Buffer.isBuffer(rawBody) ? rawBody : undefined;
-}
-
-/**
- * Reads the JSON body, preferring the raw bytes n8n keeps so that nothing is lost or reinterpreted
- * by an earlier parser.
- */
-function readJsonBody(
-	context: IWebhookFunctions,
-): { ok: true; body: IDataObject } | { ok: false; reason: RejectionReason } {
-	const rawBody = rawBodyOf(context);
-	if (rawBody !== undefined) {
-		if (rawBody.length > MAX_BODY_BYTES) return { ok: false, reason: 'bodyTooLarge' };
-		const body = parseJsonObject(rawBody.toString('utf8'));
-		return body ? { ok: true, body } : { ok: false, reason: 'bodyNotJson' };
-	}
-	const parsed: unknown = context.getBodyData();
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		return { ok: false, reason: 'bodyNotJson' };
-	}
-	if (Buffer.byteLength(JSON.stringify(parsed), 'utf8') > MAX_BODY_BYTES) {
-		return { ok: false, reason: 'bodyTooLarge' };
-	}
-	return { ok: true, body: parsed as IDataObject };
-}
-
-/** Answers the request itself with a short JSON reason and starts nothing. */
-function refuse(
-	context: IWebhookFunctions,
-	refusal: Rejection,
-	detail?: string,
-): IWebhookResponseData {
-	const hint = detail ?? rejectionLogHint(refusal.reason);
-	const node = context.getNode();
-	context.logger.warn(
-		`DingTalk Trigger "${node.name}" refused a request (${refusal.status} ${refusal.reason}): ${refusal.message}.${hint ? ` ${hint}` : ''}`,
-		{ workflowId: context.getWorkflow().id, nodeName: node.name, reason: refusal.reason },
-	);
-	context.getResponseObject().status(refusal.status).json({
-		error: refusal.reason,
-		message: refusal.message,
-	});
-	return { noWebhookResponse: true };
-}
-
-function dedupeScope(context: IWebhookFunctions, mode: string): string {
-	const node = context.getNode();
-	return `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${mode}`;
-}
-
-function isDuplicate(
-	context: IWebhookFunctions,
-	mode: string,
-	key: string,
-	minutes: number,
-): boolean {
-	if (!key || minutes <= 0) return false;
-	return getDedupeCache(dedupeScope(context, mode)).checkAndAdd(key, minutes * 60_000, Date.now());
-}
-
-async function handleRobotMessage(
-	context: IWebhookFunctions,
-	config: TriggerConfig,
-): Promise<IWebhookResponseData> {
-	const verification = context.getNodeParameter(
-		'robotVerification',
-		'signature',
-	) as RobotVerification;
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const textPattern = typeof options.textPattern === 'string' ? options.textPattern : '';
-	const problem = configProblem(config, verification, textPattern);
-	if (problem) return refuse(context, rejection('misconfigured'), problem);
-
-	const verified = verifyRobotRequest({
-		verification,
-		headers: context.getHeaderData() as Record<string, string | string[] | undefined>,
-		appSecret: config.appSecret,
-		outgoingToken: config.outgoingToken,
-		nowMs: Date.now(),
-		windowMs: numberOption(options, 'timestampToleranceSeconds', 3600) * 1000,
-	});
-	// The body is read only after the headers check out, so strangers cannot make us parse it.
-	if (!verified.valid) return refuse(context, rejection(verified.reason));
-	const read = readJsonBody(context);
-	if (!read.ok) return refuse(context, rejection(read.reason));
-
-	const item = normalizeRobotMessage(read.body, options.includeRaw === true);
-	const filteredBy = robotMessageFilteredBy(item, {
-		messageTypes: Array.isArray(options.messageTypes) ? (options.messageTypes as string[]) : [],
-		chatType: (options.chatType as 'all' | 'single' | 'group') ?? 'all',
-		commandPrefix: typeof options.commandPrefix === 'string' ? options.commandPrefix : '',
-		textPattern: parseTextPattern(textPattern) ?? undefined,
-	});
-	if (filteredBy) {
-		context.logger.debug(`DingTalk Trigger: message filtered out by ${filteredBy}`);
-		return { webhookResponse: EMPTY_ROBOT_REPLY };
-	}
-	if (isDuplicate(context, 'robot', item.messageId, numberOption(options, 'dedupeMinutes', 10))) {
-		context.logger.debug('DingTalk Trigger: duplicate robot message ignored');
-		return { webhookResponse: EMPTY_ROBOT_REPLY };
-	}
-	return {
-		workflowData: [[{ json: item }]],
-		// Used only when replying immediately; with "last node output" n8n answers with that.
-		webhookResponse: EMPTY_ROBOT_REPLY,
-	};
-}
-
-async function handleEventPush(
-	context: IWebhookFunctions,
-	config: TriggerConfig,
-): Promise<IWebhookResponseData> {
-	const options = context.getNodeParameter('eventOptions', {}) as IDataObject;
-	const problem = configProblem(config, 'signature', '');
-	const aesKey = deriveEventAesKey(config.eventAesKey);
-	if (problem || !aesKey.ok) {
-		return refuse(context, rejection('misconfigured'), problem ?? 'Invalid aes_key.');
-	}
-
-	const read = readJsonBody(context);
-	if (!read.ok) return refuse(context, rejection(read.reason));
-	const opened = openEventPush({
-		query: context.getQueryData() as IDataObject,
-		body: read.body,
-		token: config.eventToken,
-		aesKey: aesKey.value,
-		ownerKey: config.ownerKey,
-		nowMs: Date.now(),
-		windowMs: numberOption(options, 'timestampToleranceSeconds', 3600) * 1000,
-	});
-	if (!opened.ok) return refuse(context, rejection(opened.reason));
-
-	// DingTalk wants this exact answer for every accepted push, whatever the workflow does next.
-	const webhookResponse = buildEncryptedSuccessReply({
-		aesKey: aesKey.value,
-		token: config.eventToken,
-		ownerKey: config.ownerKey,
-	});
-	const item = normalizeEvent(
-		opened.value.event,
-		opened.value.message,
-		options.includeRaw === true,
-	);
-	if (CHECK_EVENT_TYPES.includes(item.eventType)) {
-		context.logger.debug(`DingTalk Trigger: answered ${item.eventType}`);
-		return { webhookResponse };
-	}
-
-	const selected = [
-		...((context.getNodeParameter('eventTypes', []) as string[]) ?? []),
-		...parseEventTypeList(context.getNodeParameter('customEventTypes', '') as string),
-	];
-	if (!isEventTypeSelected(item.eventType, selected)) return { webhookResponse };
-
-	// Retries of one event carry the same eventId; legacy pushes without one are keyed by content.
-	const dedupeKey = item.eventId || `plaintext:${opened.value.message}`;
-	if (isDuplicate(context, 'event', dedupeKey, numberOption(options, 'dedupeMinutes', 10))) {
-		context.logger.debug('DingTalk Trigger: duplicate event ignored');
-		return { webhookResponse };
-	}
-	return { workflowData: [[{ json: item }]], webhookResponse };
-}
 
 export class DingTalkTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -322,13 +86,13 @@ export class DingTalkTrigger implements INodeType {
 			const mode = this.getNodeParameter('mode', 'robot') as string;
 			const config = readConfig(mode, await this.getCredentials('dingTalkAppApi'));
 			return config.mode === 'event'
-				? await handleEventPush(this, config)
-				: await handleRobotMessage(this, config);
+				? await handleEventRequest(this, config)
+				: await handleRobotRequest(this, config);
 		} catch (error) {
 			// A public endpoint must answer even when something unexpected fails (a missing
 			// credential, a bug): log the message only, answer 500, start nothing.
 			const message = (error as Error)?.message ?? 'unknown error';
-			return refuse(this, rejection('internalError'), message);
+			return refuse(this, 'internalError', { detail: message });
 		}
 	}
 }

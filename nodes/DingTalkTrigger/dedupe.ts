@@ -8,10 +8,27 @@
  * it, and two concurrent requests would read the same stale copy. Memory is checked and updated
  * synchronously, so two simultaneous deliveries cannot both pass. The price: the cache is per
  * process (lost on restart, not shared between several webhook processes in queue mode).
+ *
+ * Keys are kept as a fixed-size digest, so a signed request with a huge ID (or a legacy event
+ * keyed by its whole content) costs no more memory than a normal one.
  */
+
+import { createHash } from 'node:crypto';
 
 export const DEFAULT_DEDUPE_MAX_ENTRIES = 5000;
 export const MAX_DEDUPE_SCOPES = 500;
+
+/**
+ * Longest msgId or eventId accepted. Real ones are under 64 characters (msgId such as
+ * `msgrK2xxxxU+riw==`, eventId 32 hex digits); 512 leaves room for a format change and still
+ * refuses the absurd.
+ */
+export const MAX_MESSAGE_ID_LENGTH = 512;
+
+/** 128 bits of SHA-256: collisions are out of reach, 22 characters a key. */
+function digestOf(key: string): string {
+	return createHash('sha256').update(key, 'utf8').digest().subarray(0, 16).toString('base64url');
+}
 
 export class TtlSet {
 	private readonly expiries = new Map<string, number>();
@@ -22,16 +39,24 @@ export class TtlSet {
 		return this.expiries.size;
 	}
 
+	/** Characters held in keys: what a flood of long IDs would cost in memory. */
+	retainedKeyChars(): number {
+		let total = 0;
+		for (const key of this.expiries.keys()) total += key.length;
+		return total;
+	}
+
 	/**
 	 * Records `key` for `ttlMs` and tells whether it was already recorded and unexpired.
 	 * A duplicate does not extend the original window.
 	 */
 	checkAndAdd(key: string, ttlMs: number, nowMs: number): boolean {
 		this.evictExpired(nowMs);
-		const expiry = this.expiries.get(key);
+		const digest = digestOf(key);
+		const expiry = this.expiries.get(digest);
 		if (expiry !== undefined && expiry > nowMs) return true;
-		this.expiries.delete(key);
-		this.expiries.set(key, nowMs + ttlMs);
+		this.expiries.delete(digest);
+		this.expiries.set(digest, nowMs + ttlMs);
 		// Maps iterate in insertion order, so the first keys are the oldest.
 		while (this.expiries.size > this.maxEntries) {
 			const oldest = this.expiries.keys().next().value as string;
@@ -42,11 +67,32 @@ export class TtlSet {
 
 	private evictExpired(nowMs: number): void {
 		for (const [key, expiry] of this.expiries) {
-			// Entries share one TTL per node, so expiries grow with insertion order; stop early.
+			// Expiries mostly grow with insertion order, so stop at the first live entry. One that
+			// outlives a later one only delays that one's eviction; lookups still see it expired.
 			if (expiry > nowMs) break;
 			this.expiries.delete(key);
 		}
 	}
+}
+
+/**
+ * How long to remember an ID: the duplicate window, and at least until the signed timestamp
+ * leaves the tolerance window, because until then the exact same request passes the signature
+ * check again. Without a signed timestamp (Outgoing token) or a window (0 turns it off), only
+ * the duplicate window counts.
+ */
+export function duplicateTtlMs(options: {
+	minutes: number;
+	signedAtMs?: number;
+	windowMs: number;
+	nowMs: number;
+}): number {
+	const { signedAtMs, windowMs, nowMs } = options;
+	const signatureValidForMs =
+		signedAtMs !== undefined && Number.isFinite(signedAtMs) && windowMs > 0
+			? signedAtMs + windowMs - nowMs
+			: 0;
+	return Math.max(options.minutes * 60_000, signatureValidForMs);
 }
 
 const scopes = new Map<string, TtlSet>();

@@ -1,4 +1,4 @@
-import type { RobotMessageItem } from './robotMessage';
+import type { RobotMessageItem } from '../shared/robotMessage';
 
 export interface RobotMessageFilters {
 	messageTypes: string[];

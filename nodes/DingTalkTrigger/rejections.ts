@@ -10,14 +10,9 @@ const REJECTIONS = {
 	badTimestamp: [400, 'Timestamp is not a number of milliseconds or seconds'],
 	missingNonce: [400, 'Query parameter nonce is missing'],
 	missingEncrypt: [400, 'Body has no encrypt field'],
-	badBase64: [400, 'Encrypted payload is not valid base64'],
-	notBlockMultiple: [400, 'Encrypted payload is not a whole number of AES blocks'],
-	decryptFailed: [400, 'Encrypted payload could not be decrypted'],
-	badPadding: [400, 'Encrypted payload has invalid padding'],
-	plaintextTooShort: [400, 'Decrypted payload is too short'],
-	lengthOutOfRange: [400, 'Decrypted length field points past the end of the payload'],
-	badUtf8: [400, 'Decrypted payload is not valid UTF-8'],
-	eventNotJson: [400, 'Decrypted event is not a JSON object'],
+	messageIdTooLong: [400, 'Message ID is too long'],
+	// One answer for every failure past a valid event signature: see EVENT_UNREADABLE_CAUSES.
+	eventUnreadable: [400, 'Encrypted event could not be read'],
 	// Authentication
 	missingTimestamp: [401, 'Timestamp is missing'],
 	missingSign: [401, 'Signature is missing'],
@@ -25,13 +20,32 @@ const REJECTIONS = {
 	signMismatch: [401, 'Signature does not match'],
 	missingToken: [401, 'Token header is missing'],
 	tokenMismatch: [401, 'Token does not match'],
-	ownerKeyMismatch: [403, 'Event was encrypted for another app'],
 	// Our side
 	misconfigured: [500, 'Trigger is not configured correctly'],
 	internalError: [500, 'Request could not be processed'],
 } as const;
 
 export type RejectionReason = keyof typeof REJECTIONS;
+
+/**
+ * Why a validly signed push could not be read. The caller always gets `eventUnreadable`: telling
+ * these apart would be a padding oracle for anyone holding the event token. Only the log says
+ * which one it was.
+ */
+const EVENT_UNREADABLE_CAUSES = {
+	badBase64: 'Encrypted payload is not valid base64',
+	notBlockMultiple: 'Encrypted payload is not a whole number of AES blocks',
+	decryptFailed: 'Encrypted payload could not be decrypted',
+	badPadding: 'Encrypted payload has invalid padding',
+	plaintextTooShort: 'Decrypted payload is too short',
+	lengthOutOfRange: 'Decrypted length field points past the end of the payload',
+	badUtf8: 'Decrypted payload is not valid UTF-8',
+	ownerKeyMismatch: 'Event was encrypted for another app',
+	eventNotJson: 'Decrypted event is not a JSON object',
+	eventIdTooLong: 'Event ID is too long',
+} as const;
+
+export type EventUnreadableCause = keyof typeof EVENT_UNREADABLE_CAUSES;
 
 export interface Rejection {
 	status: number;
@@ -40,7 +54,7 @@ export interface Rejection {
 }
 
 /** Hints for the n8n log when the likely cause is the user's configuration, not the caller. */
-const LOG_HINTS: Partial<Record<RejectionReason, string>> = {
+const LOG_HINTS: Partial<Record<RejectionReason | EventUnreadableCause, string>> = {
 	signMismatch:
 		'If the request really came from DingTalk, check the Client Secret (robot) or the event token in the credential.',
 	staleTimestamp: "Check the n8n server clock, or raise the node's timestamp tolerance.",
@@ -59,4 +73,10 @@ export function rejection(reason: RejectionReason): Rejection {
 
 export function rejectionLogHint(reason: RejectionReason): string | undefined {
 	return LOG_HINTS[reason];
+}
+
+/** The log line's account of an unreadable event: the precise cause and, if any, a hint. */
+export function eventUnreadableLogDetail(cause: EventUnreadableCause): string {
+	const hint = LOG_HINTS[cause];
+	return `Cause (${cause}): ${EVENT_UNREADABLE_CAUSES[cause]}.${hint ? ` ${hint}` : ''}`;
 }

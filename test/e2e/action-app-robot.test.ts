@@ -4,7 +4,7 @@
 // and DingTalk's error codes as failed executions.
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeRobotMessage } from '../../nodes/DingTalkTrigger/robotMessage';
+import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { randomAppKeys, robotMessageBody } from './support/dingtalk';
@@ -252,7 +252,7 @@ describe('DingTalk Robot in a real n8n: app robot operations', () => {
 
 	/** A DingTalk Trigger item of a group @-message whose session webhook lives until `expiresAt`. */
 	function incomingMessage(expiresAt: number): IDataObject {
-		return normalizeRobotMessage(
+		return buildRobotMessageItem(
 			robotMessageBody('status please', {
 				robotCode: keys.appKey,
 				conversationId: GROUP,
@@ -260,7 +260,6 @@ describe('DingTalk Robot in a real n8n: app robot operations', () => {
 				sessionWebhook: fake.addSession(expiresAt),
 				sessionWebhookExpiredTime: expiresAt,
 			}) as IDataObject,
-			false,
 		) as unknown as IDataObject;
 	}
 

@@ -3,8 +3,8 @@
 // and what each request is answered with.
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeEvent } from '../../nodes/DingTalkTrigger/eventCallback';
-import { normalizeRobotMessage } from '../../nodes/DingTalkTrigger/robotMessage';
+import { buildEventItem } from '../../nodes/shared/eventItem';
+import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import {
 	eventPush,
@@ -86,7 +86,7 @@ describe('DingTalk Trigger in a real n8n', () => {
 			expect(result).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
 			expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
 			const items = nodeOutput(execution.data, 'DingTalk Trigger');
-			expect(items).toEqual([normalizeRobotMessage(body as IDataObject, false)]);
+			expect(items).toEqual([buildRobotMessageItem(body as IDataObject)]);
 			expect(items[0]).toMatchObject({
 				messageId: body.msgId,
 				messageType: 'text',
@@ -207,7 +207,7 @@ describe('DingTalk Trigger in a real n8n', () => {
 			expect(result.status).toBe(200);
 			expect(openEventReply(result.body, keys)).toBe('success');
 			const items = nodeOutput(execution.data, 'DingTalk Trigger');
-			expect(items).toEqual([normalizeEvent(event as IDataObject, plaintext, false)]);
+			expect(items).toEqual([buildEventItem(event as IDataObject)]);
 			expect(items[0]).toMatchObject({
 				eventType: 'user_add_org',
 				eventId: event.eventId,
@@ -251,7 +251,7 @@ describe('DingTalk Trigger in a real n8n', () => {
 		it.each([
 			['a wrong signature', 401, 'signMismatch', { token: 'not-the-event-token' }],
 			['a timestamp two hours old', 401, 'staleTimestamp', { ageMs: 2 * 3_600_000 }],
-			['an event for another app', 403, 'ownerKeyMismatch', { ownerKey: 'dingotherapp0001' }],
+			['an event for another app', 400, 'eventUnreadable', { ownerKey: 'dingotherapp0001' }],
 		])('refuses %s with %i %s and starts nothing', async (_, status, reason, options) => {
 			const push = eventPush(
 				JSON.stringify(newEmployee('e2eevent0000000000000000000004')),

@@ -1,5 +1,5 @@
 import { deriveEventAesKey, buildEncryptedSuccessReply } from '../../nodes/shared/eventCrypto';
-import { generateCredentials } from '../trigger/requests';
+import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
 import { checkEventReply, loopbackTarget, type EventKeys } from './sandboxFire';
 import { escapeHtml, renderInline, renderMarkdown } from './sandboxMarkdown';
 import { renderAppRobotMessage, renderReceived } from './sandboxRender';

@@ -8,7 +8,7 @@ import { nodeOutput, type ExecutionDetail } from '../../scripts/n8n-executions';
 import { repoRoot } from '../../scripts/n8n-runtime';
 import { useN8n } from '../e2e/support/n8n';
 import { FakeDingTalk, type Fault, type RecordedRequest } from '../fake-dingtalk';
-import { generateCredentials, randomString, seededRandom } from '../trigger/requests';
+import { generateCredentials, randomString, seededRandom } from '../nodes/DingTalkTrigger/support/requests';
 import { buildCorpus, type CorpusCase, type Target } from './corpus';
 import { LossyProxy } from './lossyProxy';
 import { LoadSummary } from './summary';

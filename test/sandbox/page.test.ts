@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { FakeDingTalk } from '../fake-dingtalk';
 import { OK, postJson, signedSendUrl } from '../fake-dingtalk/testClient';
-import { generateCredentials } from '../trigger/requests';
+import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
 import { startStandInTrigger, type StandInTrigger } from './standInTrigger';
 
 /**

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TestCredentials } from '../trigger/requests';
-import { runWebhook } from '../trigger/webhookContext';
+import type { TestCredentials } from '../nodes/DingTalkTrigger/support/requests';
+import { runWebhook } from '../nodes/DingTalkTrigger/support/webhookContext';
 
 /**
  * A tiny HTTP server that runs the real DingTalk Trigger node's webhook() for every POST, the

@@ -16,14 +16,4 @@ export interface RobotMessage extends IDataObject {
 	msgUuid?: string;
 }
 
-/** A message problem found before sending, naming the parameter the user has to fix. */
-export class MessageFieldError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly fix?: string,
-	) {
-		super(message);
-		this.name = 'MessageFieldError';
-	}
-}
+export { MessageFieldError } from '../../shared/fieldError';

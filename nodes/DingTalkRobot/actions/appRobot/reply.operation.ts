@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import {
+	ROBOT_MESSAGE_REFERENCE_FIX,
+	readRobotMessageReference,
+} from '../../../shared/robotMessage';
+import type { RobotMessageReference } from '../../../shared/robotMessage';
 import { describeDingTalkError } from '../../domain/errorCatalog';
-import { incomingMessageFix, readIncomingMessage } from '../../domain/incomingMessage';
-import type { IncomingMessage } from '../../domain/incomingMessage';
 import { prepareMentions } from '../../domain/mentions';
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
@@ -85,7 +88,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 /** Adds the @ of the sender where DingTalk notifies it: text and markdown in a group. */
 function withSenderMention(
 	message: RobotMessage,
-	incoming: IncomingMessage,
+	incoming: RobotMessageReference,
 	enabled: boolean,
 ): { message: RobotMessage; mentioned: string[] } {
 	const canMention = message.msgtype === 'text' || message.msgtype === 'markdown';
@@ -101,7 +104,7 @@ function withSenderMention(
 
 /** Why the session webhook is not used, or undefined when it is. */
 function sessionProblem(
-	incoming: IncomingMessage,
+	incoming: RobotMessageReference,
 	sessionMessage: RobotMessage | undefined,
 	now: number,
 ): FallbackReason | undefined {
@@ -123,7 +126,7 @@ async function replyThroughSession(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	client: OpenApiClient,
-	incoming: IncomingMessage,
+	incoming: RobotMessageReference,
 	sessionMessage: RobotMessage,
 	options: { mentionSender: boolean; msgUuid: string; retry: RetryOptions },
 ): Promise<IDataObject> {
@@ -156,7 +159,7 @@ async function replyThroughOpenApi(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	client: OpenApiClient,
-	incoming: IncomingMessage,
+	incoming: RobotMessageReference,
 	template: TemplateMessage,
 	robotCode: string,
 	retry: RetryOptions,
@@ -167,7 +170,7 @@ async function replyThroughOpenApi(
 			throw new MessageFieldError(
 				'incomingMessage',
 				'The incoming group message has no conversation ID to send the reply to',
-				incomingMessageFix,
+				ROBOT_MESSAGE_REFERENCE_FIX,
 			);
 		}
 		const { processQueryKey } = await sendGroupMessage(
@@ -211,7 +214,7 @@ async function replyThroughOpenApi(
 	throw new MessageFieldError(
 		'incomingMessage',
 		'The incoming message does not say whether it came from a group or a 1:1 chat',
-		`The reply needs conversation.type ("group"/"single") or conversationType ("2"/"1"). ${incomingMessageFix}`,
+		`The reply needs conversation.type ("group"/"single") or conversationType ("2"/"1"). ${ROBOT_MESSAGE_REFERENCE_FIX}`,
 	);
 }
 
@@ -221,7 +224,7 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const incoming = readIncomingMessage(this.getNodeParameter('incomingMessage', itemIndex));
+	const incoming = readRobotMessageReference(this.getNodeParameter('incomingMessage', itemIndex));
 	const template = readTemplateMessage.call(this, itemIndex);
 	const retry = readRetryOptions(options);
 	const fallBack = options.fallBack !== false;

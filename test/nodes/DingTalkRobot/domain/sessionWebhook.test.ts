@@ -1,4 +1,4 @@
-import { normalizeRobotMessage } from '../../../../nodes/DingTalkTrigger/robotMessage';
+import { buildRobotMessageItem } from '../../../../nodes/shared/robotMessage';
 import {
 	addRobot,
 	expectApiError,
@@ -191,24 +191,18 @@ describe('session expiry', () => {
 
 	it('reads webhook and expiry from a message of the DingTalk Trigger by default', async () => {
 		const robot = addRobot(fake());
-		const fresh = normalizeRobotMessage(
-			{
-				msgtype: 'text',
-				text: { content: 'ping' },
-				sessionWebhook: fake().addSession(Date.now() + 60_000),
-				sessionWebhookExpiredTime: Date.now() + 60_000,
-			},
-			false,
-		);
-		const stale = normalizeRobotMessage(
-			{
-				msgtype: 'text',
-				text: { content: 'ping' },
-				sessionWebhook: fake().addSession(Date.now() + 60_000),
-				sessionWebhookExpiredTime: Date.now() - 60_000,
-			},
-			false,
-		);
+		const fresh = buildRobotMessageItem({
+			msgtype: 'text',
+			text: { content: 'ping' },
+			sessionWebhook: fake().addSession(Date.now() + 60_000),
+			sessionWebhookExpiredTime: Date.now() + 60_000,
+		});
+		const stale = buildRobotMessageItem({
+			msgtype: 'text',
+			text: { content: 'ping' },
+			sessionWebhook: fake().addSession(Date.now() + 60_000),
+			sessionWebhookExpiredTime: Date.now() - 60_000,
+		});
 		// A robot message as DingTalk posts it (e.g. through a Webhook node) names the field differently.
 		const rawStale = {
 			sessionWebhook: fake().addSession(Date.now() + 60_000),

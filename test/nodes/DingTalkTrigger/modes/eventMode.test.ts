@@ -1,13 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import vectorFile from '../fixtures/dingtalk-event-vectors.json';
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import vectorFile from '../../../fixtures/dingtalk-event-vectors.json';
+import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
 import {
 	computeEventSignature,
 	decryptEventMessage,
 	encryptEventMessage,
-} from '../../nodes/shared/eventCrypto';
+} from '../../../../nodes/shared/eventCrypto';
 import {
 	FIXED_NOW,
 	encryptRawBlocks,
@@ -18,28 +18,21 @@ import {
 	padTo32,
 	plaintextFrame,
 	type TestCredentials,
-} from './requests';
-import { everythingSaid, runWebhook, type WebhookRun } from './webhookContext';
+} from '../support/requests';
+import {
+	LEGACY_USER_ADD_ORG,
+	LEGACY_USER_ADD_ORG_ITEM,
+	USER_ADD_ORG,
+	USER_ADD_ORG_ITEM,
+} from '../support/documentedPayloads';
+import {
+	expectRefusedWithoutSecrets,
+	runWebhook,
+	type WebhookRun,
+} from '../support/webhookContext';
 
 const credentials = generateCredentials();
 const owner = credentials.appKey;
-
-const USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	EventTime: 1663143335567,
-	CorpId: 'ding9f50b15bxxxx16741',
-	BizId: '1663xx35567',
-	eventId: 'c7c7120f2c07419xxebdba0318c8',
-	timeStamp: '1685501863357',
-	userId: ['015xxxx227'],
-};
-
-const LEGACY_USER_ADD_ORG = {
-	EventType: 'user_add_org',
-	TimeStamp: 43535463645,
-	UserId: ['user1', 'user2'],
-	CorpId: 'dinge8a565xxxx',
-};
 
 beforeEach(() => {
 	clearDedupeCaches();
@@ -58,7 +51,7 @@ function expectSuccessReply(
 	const reply = run.result.webhookResponse as IDataObject;
 	expect(Object.keys(reply)).toEqual(['msg_signature', 'timeStamp', 'nonce', 'encrypt']);
 	const { msg_signature, timeStamp, nonce, encrypt } = reply as Record<string, string>;
-	expect(timeStamp).toBe(String(FIXED_NOW));
+	expect(timeStamp).toBe(String(Date.now()));
 	expect(msg_signature).toBe(computeEventSignature(creds.eventToken, timeStamp, nonce, encrypt));
 	const decrypted = decryptEventMessage({ aesKey: eventKey(creds), encrypt, ownerKey });
 	expect(decrypted.ok && decrypted.value.message).toBe('success');
@@ -77,31 +70,17 @@ function expectAnsweredOnly(run: WebhookRun) {
 }
 
 function expectRefused(run: WebhookRun, status: number, reason: string) {
-	expect(run.result).toEqual({ noWebhookResponse: true });
-	expect(run.response.status).toHaveBeenCalledTimes(1);
-	expect(run.response.statusCode).toBe(status);
-	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
-	expect(run.logger.warn).toHaveBeenCalledWith(
-		expect.stringContaining(`${status} ${reason}`),
-		expect.objectContaining({ reason }),
-	);
-	const said = everythingSaid(run);
-	for (const secret of [credentials.eventAesKey, credentials.eventToken, credentials.appSecret]) {
-		expect(said).not.toContain(secret);
-	}
+	expectRefusedWithoutSecrets(run, status, reason, [
+		credentials.eventAesKey,
+		credentials.eventToken,
+		credentials.appSecret,
+	]);
 }
 
 describe('event mode: accepted pushes', () => {
 	it('become one item and get the encrypted success reply (README sample)', async () => {
 		const item = expectStarted(await runWebhook(eventRequest(credentials, USER_ADD_ORG)));
-		expect(item).toEqual({
-			eventType: 'user_add_org',
-			eventId: 'c7c7120f2c07419xxebdba0318c8',
-			eventTime: 1663143335567,
-			corpId: 'ding9f50b15bxxxx16741',
-			bizId: '1663xx35567',
-			data: { timeStamp: '1685501863357', userId: ['015xxxx227'] },
-		});
+		expect(item).toEqual(USER_ADD_ORG_ITEM);
 	});
 
 	it('normalise the legacy capitalised shape, with the older query names', async () => {
@@ -119,14 +98,7 @@ describe('event mode: accepted pushes', () => {
 				timestampName: 'timeStamp',
 			}),
 		);
-		expect(expectStarted(run)).toEqual({
-			eventType: 'user_add_org',
-			eventId: '',
-			eventTime: 43535463645,
-			corpId: 'dinge8a565xxxx',
-			bizId: '',
-			data: { timeStamp: 43535463645, userId: ['user1', 'user2'] },
-		});
+		expect(expectStarted(run)).toEqual(LEGACY_USER_ADD_ORG_ITEM);
 	});
 
 	it('keep the decrypted JSON text as raw when asked', async () => {
@@ -161,11 +133,9 @@ describe('event mode: accepted pushes', () => {
 		const run = await runWebhook(eventRequest(corp, USER_ADD_ORG, {}, 'dingcorp0123456789'));
 		expectSuccessReply(run, corp, 'dingcorp0123456789');
 		expect(run.result.workflowData).toHaveLength(1);
-		expectRefused(
-			await runWebhook(eventRequest(corp, USER_ADD_ORG, {}, corp.appKey)),
-			403,
-			'ownerKeyMismatch',
-		);
+		const forAppKey = await runWebhook(eventRequest(corp, USER_ADD_ORG, {}, corp.appKey));
+		expectRefused(forAppKey, 400, 'eventUnreadable');
+		expect(forAppKey.logger.warn.mock.calls[0][1]).toMatchObject({ cause: 'ownerKeyMismatch' });
 	});
 });
 
@@ -229,7 +199,8 @@ describe('event mode: URL checks are answered and start nothing', () => {
 			rawBody: JSON.stringify({ encrypt: v4.encrypt }),
 		});
 		expect(run.response.statusCode).toBe(400);
-		expect(run.response.body).toMatchObject({ error: 'eventNotJson' });
+		expect(run.response.body).toMatchObject({ error: 'eventUnreadable' });
+		expect(run.logger.warn.mock.calls[0][1]).toMatchObject({ cause: 'eventNotJson' });
 	});
 });
 
@@ -293,7 +264,15 @@ describe('event mode: retries are answered and start nothing', () => {
 		expectStarted(await runWebhook(eventRequest(credentials, USER_ADD_ORG, { parameters })));
 		expectStarted(await runWebhook(eventRequest(credentials, USER_ADD_ORG, { parameters })));
 		expectStarted(await runWebhook(eventRequest(credentials, USER_ADD_ORG)));
-		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 10 * 60_000 + 1);
+		// Remembered until the signed timestamp (FIXED_NOW - 2 s) leaves the one-hour tolerance.
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 3_600_000 - 2000 - 1);
+		const early = await runWebhook(
+			eventRequest(credentials, USER_ADD_ORG, {
+				parameters: { mode: 'event', eventOptions: { timestampToleranceSeconds: 0 } },
+			}),
+		);
+		expect(early.result.workflowData).toBeUndefined();
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 3_600_000 - 2000 + 1);
 		const later = await runWebhook(
 			eventRequest(credentials, USER_ADD_ORG, {
 				parameters: { mode: 'event', eventOptions: { timestampToleranceSeconds: 0 } },
@@ -376,30 +355,38 @@ describe('event mode: refused pushes start nothing', () => {
 			413,
 			'bodyTooLarge',
 		],
-		['a signed encrypt that is not base64', () => signedWith('%%%not-base64%%%'), 400, 'badBase64'],
+		[
+			'an event signed with another token',
+			() =>
+				eventRequest({ ...credentials, eventToken: 'othertoken' }, USER_ADD_ORG, { credentials }),
+			401,
+			'signMismatch',
+		],
+	];
+
+	// Past a valid signature every failure answers alike, so that someone holding the event
+	// token learns nothing about the plaintext (no padding oracle); the log keeps the cause.
+	const afterSignature: Array<[string, () => ReturnType<typeof valid>, string]> = [
+		['a signed encrypt that is not base64', () => signedWith('%%%not-base64%%%'), 'badBase64'],
 		[
 			'a signed encrypt that is not a block multiple',
 			() => signedWith(Buffer.alloc(33, 7).toString('base64')),
-			400,
 			'notBlockMultiple',
 		],
 		[
 			'a signed encrypt with corrupt padding',
 			() => signedWith(encryptRawBlocks(key, Buffer.alloc(64, 0))),
-			400,
 			'badPadding',
 		],
 		[
 			'a signed encrypt whose length field points past the end',
 			() =>
 				signedWith(encryptRawBlocks(key, padTo32(plaintextFrame(Buffer.from('{}'), owner, 4096)))),
-			400,
 			'lengthOutOfRange',
 		],
 		[
 			'a signed encrypt shorter than its header',
 			() => signedWith(encryptRawBlocks(key, padTo32(Buffer.from('short')))),
-			400,
 			'plaintextTooShort',
 		],
 		[
@@ -408,42 +395,46 @@ describe('event mode: refused pushes start nothing', () => {
 				signedWith(
 					encryptRawBlocks(key, padTo32(plaintextFrame(Buffer.from([0xff, 0xfe]), owner))),
 				),
-			400,
 			'badUtf8',
 		],
 		[
 			'an event for another app',
 			() => eventRequest(credentials, USER_ADD_ORG, {}, 'dinganotherapp000'),
-			403,
 			'ownerKeyMismatch',
 		],
-		['an event that is not JSON', () => eventRequest(credentials, 'not json'), 400, 'eventNotJson'],
-		[
-			'an event that is a JSON array',
-			() => eventRequest(credentials, '[1,2]'),
-			400,
-			'eventNotJson',
-		],
-		[
-			'an event signed with another token',
-			() =>
-				eventRequest({ ...credentials, eventToken: 'othertoken' }, USER_ADD_ORG, { credentials }),
-			401,
-			'signMismatch',
-		],
+		['an event that is not JSON', () => eventRequest(credentials, 'not json'), 'eventNotJson'],
+		['an event that is a JSON array', () => eventRequest(credentials, '[1,2]'), 'eventNotJson'],
 		[
 			'an event encrypted with another key',
 			() =>
 				eventRequest({ ...credentials, eventAesKey: 'B'.repeat(43) }, USER_ADD_ORG, {
 					credentials,
 				}),
-			400,
 			'badPadding',
 		],
 	];
 
 	it.each(cases)('%s', async (_name, build, status, reason) => {
 		expectRefused(await runWebhook(build()), status, reason);
+	});
+
+	it.each(afterSignature)(
+		'%s: 400 eventUnreadable, the log names the cause',
+		async (_name, build, cause) => {
+			const run = await runWebhook(build());
+			expectRefused(run, 400, 'eventUnreadable');
+			expect(run.logger.warn.mock.calls[0][0]).toContain(`(${cause})`);
+			expect(run.logger.warn.mock.calls[0][1]).toMatchObject({ cause });
+		},
+	);
+
+	it('every failure after a valid signature gets the same status and body', async () => {
+		const answers = new Set<string>();
+		for (const [, build] of afterSignature) {
+			const run = await runWebhook(build());
+			answers.add(JSON.stringify([run.response.statusCode, run.response.body]));
+		}
+		expect(answers.size).toBe(1);
 	});
 
 	it('a wrong aes key shows up in the log with a hint at the credential', async () => {
@@ -468,5 +459,65 @@ describe('event mode: configuration problems answer 500 and log why', () => {
 		);
 		expectRefused(run, 500, 'misconfigured');
 		expect(run.logger.warn.mock.calls[0][0]).toContain(logged);
+	});
+});
+
+describe('event mode: exact replays inside the signature window', () => {
+	const MINUTE = 60_000;
+
+	it('a replay 30 minutes later, past the 10-minute duplicate window, starts nothing', async () => {
+		const push = eventRequest(credentials, USER_ADD_ORG);
+		expectStarted(await runWebhook(push));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 30 * MINUTE);
+		expectAnsweredOnly(await runWebhook(push));
+	});
+
+	it('a legacy push without eventId, replayed 50 minutes later, starts nothing', async () => {
+		const push = eventRequest(credentials, LEGACY_USER_ADD_ORG);
+		expectStarted(await runWebhook(push));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 50 * MINUTE);
+		expectAnsweredOnly(await runWebhook(push));
+	});
+
+	it('a push signed in seconds ahead of the clock is remembered until its signature expires', async () => {
+		const ahead = String(Math.floor((FIXED_NOW + 50 * MINUTE) / 1000));
+		const push = eventRequestFromParts(credentials, {
+			encrypt: encryptEventMessage({
+				aesKey: eventKey(credentials),
+				message: JSON.stringify(USER_ADD_ORG),
+				ownerKey: owner,
+			}),
+			timestamp: ahead,
+			nonce: 'ahead',
+		});
+		expectStarted(await runWebhook(push));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 100 * MINUTE);
+		expectAnsweredOnly(await runWebhook(push));
+	});
+});
+
+describe('event mode: the duplicate memory stays small', () => {
+	const scope = 'workflow-1:node-1:event';
+
+	it('300 signed pushes with 100 KB eventIds are refused and leave the memory nearly empty', async () => {
+		const statuses: Array<number | undefined> = [];
+		for (let index = 0; index < 300; index++) {
+			const eventId = `${index}:${'e'.repeat(100_000)}`;
+			const run = await runWebhook(eventRequest(credentials, { ...USER_ADD_ORG, eventId }));
+			statuses.push(run.result.workflowData ? 200 : run.response.statusCode);
+		}
+		expect(getDedupeCache(scope).retainedKeyChars()).toBeLessThan(300 * 64);
+		expect(new Set(statuses)).toEqual(new Set([400]));
+	});
+
+	it('legacy pushes keyed by their 100 KB content keep a fixed-size digest each', async () => {
+		for (let index = 0; index < 30; index++) {
+			const event = { ...LEGACY_USER_ADD_ORG, UserId: [`${index}`], padding: 'p'.repeat(100_000) };
+			expectStarted(await runWebhook(eventRequest(credentials, event)));
+			expectAnsweredOnly(await runWebhook(eventRequest(credentials, event)));
+		}
+		const cache = getDedupeCache(scope);
+		expect(cache.size).toBe(30);
+		expect(cache.retainedKeyChars()).toBeLessThanOrEqual(30 * 64);
 	});
 });

@@ -1,13 +1,18 @@
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
-import { MAX_BODY_BYTES } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/DingTalkTrigger/dedupe';
+import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
 import {
 	FIXED_NOW,
 	generateCredentials,
 	robotHeaders,
 	robotRequest,
 	sampleRobotBody,
-} from './requests';
-import { everythingSaid, runWebhook, type WebhookRun } from './webhookContext';
+} from '../support/requests';
+import { DOCUMENTED_TEXT_ITEM } from '../support/documentedPayloads';
+import {
+	expectRefusedWithoutSecrets,
+	runWebhook,
+	type WebhookRun,
+} from '../support/webhookContext';
 
 const credentials = generateCredentials();
 
@@ -19,22 +24,11 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 function expectRefused(run: WebhookRun, status: number, reason: string) {
-	expect(run.result).toEqual({ noWebhookResponse: true });
-	expect(run.response.status).toHaveBeenCalledTimes(1);
-	expect(run.response.statusCode).toBe(status);
-	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
-	expect(run.logger.warn).toHaveBeenCalledWith(
-		expect.stringContaining(`${status} ${reason}`),
-		expect.objectContaining({ reason }),
-	);
-	const said = everythingSaid(run);
-	for (const secret of [
+	expectRefusedWithoutSecrets(run, status, reason, [
 		credentials.appSecret,
 		credentials.outgoingToken,
 		credentials.eventAesKey,
-	]) {
-		expect(said).not.toContain(secret);
-	}
+	]);
 }
 
 function expectStarted(run: WebhookRun) {
@@ -53,29 +47,8 @@ function expectAcknowledgedOnly(run: WebhookRun) {
 describe('robot mode: a verified text message', () => {
 	it('becomes one item with the documented shape (README sample)', async () => {
 		const run = await runWebhook(robotRequest(credentials));
-		expect(expectStarted(run)).toEqual({
-			messageId: 'msgrK2xxxxU+riw==',
-			messageType: 'text',
-			text: '/deploy prod',
-			createdAt: 1708327204136,
-			sender: {
-				nick: '小钉',
-				staffId: '0147xxxx8602',
-				id: '$:LWCP_v1:$v1xxxxBv1MhAv9',
-				unionId: '',
-				corpId: 'ding9733d095xxxxxxx6cb783455b',
-				platform: 'Mac',
-				isAdmin: true,
-			},
-			conversation: { id: 'cid6EUxxxxsg==', type: 'group', title: '测试群' },
-			robotCode: 'dingoxxxxdm3k',
-			chatbotUserId: '$:LWCP_xxxxr5',
-			atUsers: [{ dingtalkId: '$:LWCP_v1:$abc', staffId: '0147xxxx8602' }],
-			isInAtList: true,
-			sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=66d7c695a9xxxxdeb885',
-			sessionWebhookExpiresAt: 1708332604316,
-			downloadCodes: [],
-		});
+		expect(expectStarted(run)).toEqual(DOCUMENTED_TEXT_ITEM);
+
 		expect(run.logger.warn).not.toHaveBeenCalled();
 	});
 
@@ -462,7 +435,11 @@ describe('robot mode: duplicates', () => {
 	});
 
 	it('runs again once the window has passed', async () => {
-		const parameters = { mode: 'robot', options: { dedupeMinutes: 1 } };
+		// A short tolerance too, so that the duplicate window and not the signature decides.
+		const parameters = {
+			mode: 'robot',
+			options: { dedupeMinutes: 1, timestampToleranceSeconds: 30 },
+		};
 		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody(), { parameters })));
 		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 59_000);
 		expectAcknowledgedOnly(
@@ -521,5 +498,72 @@ describe('robot mode: duplicates', () => {
 			await runWebhook(robotRequest(credentials, sampleRobotBody(), only({ chatType: 'single' }))),
 		);
 		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody(), only({}))));
+	});
+});
+
+describe('robot mode: exact replays inside the signature window', () => {
+	const MINUTE = 60_000;
+
+	it('a replay 30 minutes later, past the 10-minute duplicate window, starts nothing', async () => {
+		const request = robotRequest(credentials);
+		expectStarted(await runWebhook(request));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 30 * MINUTE);
+		expectAcknowledgedOnly(await runWebhook(request));
+	});
+
+	it('a request signed ahead of the clock is remembered until its signature expires', async () => {
+		const headers = robotHeaders(credentials.appSecret, FIXED_NOW + 50 * MINUTE);
+		const request = robotRequest(credentials, sampleRobotBody(), { headers });
+		expectStarted(await runWebhook(request));
+		// 100 minutes after the first delivery the signature is 50 minutes old: still valid.
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 100 * MINUTE);
+		expectAcknowledgedOnly(await runWebhook(request));
+	});
+
+	it('follows a custom tolerance longer than the default', async () => {
+		const parameters = { mode: 'robot', options: { timestampToleranceSeconds: 7200 } };
+		const request = robotRequest(credentials, sampleRobotBody(), { parameters });
+		expectStarted(await runWebhook(request));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 110 * MINUTE);
+		expectAcknowledgedOnly(await runWebhook(request));
+	});
+
+	it('once the signature has expired the replay is refused as stale', async () => {
+		const request = robotRequest(credentials);
+		expectStarted(await runWebhook(request));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 61 * MINUTE);
+		expectRefused(await runWebhook(request), 401, 'staleTimestamp');
+	});
+});
+
+describe('robot mode: the duplicate memory stays small', () => {
+	const scope = 'workflow-1:node-1:robot';
+	const signedWithId = (msgId: string) => robotRequest(credentials, sampleRobotBody({ msgId }));
+
+	it('300 signed messages with 100 KB msgIds are refused and leave the memory nearly empty', async () => {
+		const statuses: Array<number | undefined> = [];
+		for (let index = 0; index < 300; index++) {
+			const run = await runWebhook(signedWithId(`${index}:${'x'.repeat(100_000)}`));
+			statuses.push(run.result.workflowData ? 200 : run.response.statusCode);
+		}
+		expect(getDedupeCache(scope).retainedKeyChars()).toBeLessThan(300 * 64);
+		expect(new Set(statuses)).toEqual(new Set([400]));
+	});
+
+	it('keeps a fixed-size digest per msgId, whatever its length', async () => {
+		const lengths = new Set<number>();
+		for (const length of [8, 100, 500]) {
+			clearDedupeCaches();
+			for (let index = 0; index < 30; index++) {
+				const msgId = `${index}`.padEnd(length, 'm');
+				expectStarted(await runWebhook(signedWithId(msgId)));
+				expectAcknowledgedOnly(await runWebhook(signedWithId(msgId)));
+			}
+			const cache = getDedupeCache(scope);
+			expect(cache.size).toBe(30);
+			lengths.add(cache.retainedKeyChars() / 30);
+		}
+		expect(lengths.size).toBe(1);
+		expect([...lengths][0]).toBeLessThanOrEqual(64);
 	});
 });

@@ -10,15 +10,15 @@ import {
 	type IWebhookDescription,
 } from 'n8n-workflow';
 
-import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
-import { DingTalkTrigger } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
-import { generateCredentials } from './requests';
-import { createHookContext } from './webhookContext';
+import { DingTalkAppApi } from '../../../credentials/DingTalkAppApi.credentials';
+import { DingTalkTrigger } from '../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { generateCredentials } from './support/requests';
+import { createHookContext } from './support/webhookContext';
 
 const trigger = new DingTalkTrigger();
 const description = trigger.description;
 const credentials = generateCredentials();
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..', '..', '..');
 
 describe('trigger description', () => {
 	it('follows the n8n trigger conventions', () => {

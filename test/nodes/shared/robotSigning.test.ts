@@ -4,7 +4,7 @@ import {
 	parseAccessToken,
 	parseKeywords,
 	verifyRobotSignature,
-} from '../../nodes/shared/robotSigning';
+} from '../../../nodes/shared/robotSigning';
 
 // Published inputs of DingTalk's signing docs; the output was cross-checked in Node and Python.
 const VECTOR = {

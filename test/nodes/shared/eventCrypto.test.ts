@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 
-import vectorFile from '../fixtures/dingtalk-event-vectors.json';
+import vectorFile from '../../fixtures/dingtalk-event-vectors.json';
 import {
 	buildEncryptedSuccessReply,
 	computeEventSignature,
@@ -12,8 +12,14 @@ import {
 	isExpectedOwnerKey,
 	randomAlphanumeric,
 	verifyEventSignature,
-} from '../../nodes/shared/eventCrypto';
-import { encryptRawBlocks, padTo32, plaintextFrame, randomString, seededRandom } from './requests';
+} from '../../../nodes/shared/eventCrypto';
+import {
+	encryptRawBlocks,
+	padTo32,
+	plaintextFrame,
+	randomString,
+	seededRandom,
+} from '../DingTalkTrigger/support/requests';
 
 const vectors = vectorFile.vectors;
 

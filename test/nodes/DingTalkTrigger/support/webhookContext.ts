@@ -8,7 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DingTalkTrigger } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
+import { DingTalkTrigger } from '../../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 
 /** The parts of an express response the trigger touches, recording what it was told. */
 export interface RecordedResponse {
@@ -158,4 +158,23 @@ export function createHookContext(spec: WebhookRequestSpec): IHookFunctions {
 export function everythingSaid(run: WebhookRun): string {
 	const logged = Object.values(run.logger).flatMap((fn: jest.Mock) => fn.mock.calls);
 	return JSON.stringify([logged, run.response.body, run.result]);
+}
+
+/** The trigger answered `status` with `reason` itself, logged why, and said no secret. */
+export function expectRefusedWithoutSecrets(
+	run: WebhookRun,
+	status: number,
+	reason: string,
+	secrets: string[],
+): void {
+	expect(run.result).toEqual({ noWebhookResponse: true });
+	expect(run.response.status).toHaveBeenCalledTimes(1);
+	expect(run.response.statusCode).toBe(status);
+	expect(run.response.body).toEqual({ error: reason, message: expect.any(String) });
+	expect(run.logger.warn).toHaveBeenCalledWith(
+		expect.stringContaining(`${status} ${reason}`),
+		expect.objectContaining({ reason }),
+	);
+	const said = everythingSaid(run);
+	for (const secret of secrets) expect(said).not.toContain(secret);
 }

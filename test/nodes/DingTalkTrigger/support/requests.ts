@@ -6,8 +6,8 @@ import {
 	computeEventSignature,
 	deriveEventAesKey,
 	encryptEventMessage,
-} from '../../nodes/shared/eventCrypto';
-import { computeRobotSign } from '../../nodes/shared/robotSigning';
+} from '../../../../nodes/shared/eventCrypto';
+import { computeRobotSign } from '../../../../nodes/shared/robotSigning';
 import type { WebhookRequestSpec } from './webhookContext';
 
 /** mulberry32: a tiny seeded PRNG so generated secrets and fuzz cases are reproducible. */
