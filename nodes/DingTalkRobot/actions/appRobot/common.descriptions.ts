@@ -156,3 +156,14 @@ export async function openApiClient(
 ): Promise<OpenApiClient> {
 	return new OpenApiClient(context, itemIndex, await run.appContext(itemIndex));
 }
+
+/** A text parameter DingTalk requires, trimmed; empty fails the item naming the parameter. */
+export function requiredText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	fallback = '',
+): string {
+	return requireText(context.getNodeParameter(name, itemIndex, fallback), name, label).trim();
+}

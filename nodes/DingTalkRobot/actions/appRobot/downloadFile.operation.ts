@@ -2,12 +2,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkDownloadUrl, fileNameFrom } from '../../domain/files';
-import { requireText } from '../../domain/validation';
 import { dingTalkError } from '../../transport/errors';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import {
 	openApiClient,
+	requiredText,
 	readRetryOptions,
 	retryOptions,
 	robotCodeOf,
@@ -67,16 +67,14 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const downloadCode = requireText(
-		this.getNodeParameter('downloadCode', itemIndex, ''),
-		'downloadCode',
-		'Download Code',
-	).trim();
-	const property = requireText(
-		this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+	const downloadCode = requiredText(this, itemIndex, 'downloadCode', 'Download Code');
+	const property = requiredText(
+		this,
+		itemIndex,
 		'binaryPropertyName',
 		'Put Output File in Field',
-	).trim();
+		'data',
+	);
 	const client = await openApiClient(this, itemIndex, run);
 	const robotCode = robotCodeOf(options, client.app.appKey);
 	const reply = await client.post(

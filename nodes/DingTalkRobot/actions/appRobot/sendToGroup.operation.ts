@@ -1,12 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requireText } from '../../domain/validation';
 import { sendGroupMessage } from '../../transport/robotOpenApi';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import {
 	openApiClient,
+	requiredText,
 	readRetryOptions,
 	readTemplateMessage,
 	retryOptions,
@@ -59,11 +59,7 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const openConversationId = requireText(
-		this.getNodeParameter('openConversationId', itemIndex, ''),
-		'openConversationId',
-		'Conversation ID',
-	).trim();
+	const openConversationId = requiredText(this, itemIndex, 'openConversationId', 'Conversation ID');
 	const message = readTemplateMessage.call(this, itemIndex);
 	const client = await openApiClient(this, itemIndex, run);
 	const robotCode = robotCodeOf(options, client.app.appKey);

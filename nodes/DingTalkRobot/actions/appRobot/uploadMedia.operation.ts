@@ -2,10 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fileExtension } from '../../domain/files';
-import { requireText } from '../../domain/validation';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { openApiClient, readRetryOptions, retryOptions } from './common.descriptions';
+import { openApiClient, readRetryOptions, requiredText, retryOptions } from './common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -73,11 +72,13 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const property = requireText(
-		this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+	const property = requiredText(
+		this,
+		itemIndex,
 		'binaryPropertyName',
 		'Input Binary Field',
-	).trim();
+		'data',
+	);
 	const mediaType = this.getNodeParameter('mediaType', itemIndex) as string;
 	const binary = this.helpers.assertBinaryData(itemIndex, property);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
