@@ -9,28 +9,36 @@ import type {
 import * as appRobot from './actions/appRobot/AppRobot.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
+import { operationSubtitle } from './subtitle';
+
+const operations = [...message.description, ...appRobot.description];
 
 export class DingTalkRobot implements INodeType {
+	// The lint rule wants a literal subtitle; this one is built from the operation lists instead.
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'DingTalk Robot',
 		name: 'dingTalkRobot',
 		icon: { light: 'file:dingtalk.svg', dark: 'file:dingtalk.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(operations),
 		description:
 			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files',
 		defaults: { name: 'DingTalk Robot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// The credential follows the resource, but no credential may be shown by `show` on every
+		// resource value: n8n's editor would then take Resource for the authentication selector, hide
+		// it, and set it from whichever credential it picks first (a new node opened App Robot).
 		credentials: [
 			{
 				name: 'dingTalkRobotApi',
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { show: { resource: ['message'] } },
+				displayOptions: { hide: { resource: ['appRobot'] } },
 			},
 			{
 				name: 'dingTalkAppApi',
@@ -44,24 +52,24 @@ export class DingTalkRobot implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				// Custom robot first: most users come for it, and the node panel lists actions in this order.
 				options: [
+					{
+						name: 'Custom Robot Message',
+						value: 'message',
+						description:
+							'Through a group custom robot (自定义机器人) webhook, or the session webhook of a received message',
+					},
 					{
 						name: 'App Robot',
 						value: 'appRobot',
 						description:
-							'The robot of an internal DingTalk app: groups, people, replies after the session expired, media and files',
-					},
-					{
-						name: 'Message',
-						value: 'message',
-						description:
-							'A group custom robot (自定义机器人) webhook, or the session webhook of a received message',
+							'Through the robot of an internal DingTalk app: groups, people, replies after the session expired, media and files',
 					},
 				],
 				default: 'message',
 			},
-			...appRobot.description,
-			...message.description,
+			...operations,
 		],
 	};
 

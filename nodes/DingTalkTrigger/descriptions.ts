@@ -38,7 +38,7 @@ const COMMON_EVENT_TYPES: INodePropertyOptions[] = [
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste the Production URL above into the DingTalk developer console: your app → Robot (机器人) → Message receiving mode (消息接收模式) HTTP → Message receiving URL (消息接收地址), then publish the robot and activate this workflow. For a custom robot with Outgoing, paste it as the Outgoing POST address.',
+			'Paste the Production URL above into the DingTalk developer console: your app → Robot (机器人) → Message receiving mode (消息接收模式) HTTP → Message receiving URL (消息接收地址), then publish the robot (发布) in DingTalk and publish this workflow in n8n. For a custom robot with Outgoing, paste it as the Outgoing POST address.',
 		name: 'robotNotice',
 		type: 'notice',
 		default: '',
@@ -46,7 +46,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Activate this workflow first, then in the DingTalk developer console open your app → Event Subscription (事件订阅) → HTTP push (HTTP 推送), enter the token and aes_key of the credential and paste the Production URL above as the Request URL (请求网址). DingTalk checks the URL when you save; this node answers that check without starting the workflow.',
+			'Publish this workflow first (the Publish button in n8n), then in the DingTalk developer console open your app → Event Subscription (事件订阅) → HTTP push (HTTP 推送), enter the token and aes_key of the credential and paste the Production URL above as the Request URL (请求网址). DingTalk checks the URL when you save; this node answers that check without starting the workflow.',
 		name: 'eventNotice',
 		type: 'notice',
 		default: '',

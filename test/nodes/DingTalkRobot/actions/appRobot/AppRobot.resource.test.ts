@@ -76,8 +76,8 @@ describe('node description', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect(resource.default).toBe('message');
 		expect(resource.options?.map((option) => (option as { value: string }).value)).toEqual([
-			'appRobot',
 			'message',
+			'appRobot',
 		]);
 	});
 
@@ -86,7 +86,7 @@ describe('node description', () => {
 			expect.objectContaining({
 				name: 'dingTalkRobotApi',
 				required: false,
-				displayOptions: { show: { resource: ['message'] } },
+				displayOptions: { hide: { resource: ['appRobot'] } },
 			}),
 			expect.objectContaining({
 				name: 'dingTalkAppApi',

@@ -1,0 +1,226 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { Browser, Page } from 'playwright-core';
+
+import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { startDevEnvironment, type DevEnvironment } from '../../scripts/dev-environment';
+import { APP_CREDENTIAL_TYPE, ROBOT_CREDENTIAL_TYPE } from '../../scripts/n8n-examples';
+import { SCREENSHOTS, launchChromium, withScreenshot } from './browser';
+import {
+	addFromNodePanel,
+	executeStep,
+	field,
+	fill,
+	logIn,
+	selectedCredential,
+} from './editorPage';
+
+declare const __E2E_FAILURES__: string[];
+
+const description = new DingTalkRobot().description;
+const resourceNames = new Map(
+	(description.properties.find((property) => property.name === 'resource')!.options ?? []).map(
+		(option) => [String((option as { value: string }).value), option.name],
+	),
+);
+
+/** Every action the node panel offers, from the node's own operation lists. */
+const actions = description.properties
+	.filter((property) => property.name === 'operation')
+	.flatMap((property) =>
+		(property.displayOptions!.show!.resource as string[]).flatMap((resource) =>
+			(property.options ?? []).map((option) => ({
+				resource,
+				resourceName: resourceNames.get(resource)!,
+				operationName: option.name,
+				action: (option as { action: string }).action,
+			})),
+		),
+	);
+
+const credentialType = (resource: string) =>
+	resource === 'appRobot' ? APP_CREDENTIAL_TYPE : ROBOT_CREDENTIAL_TYPE;
+
+describe('a new user in the n8n editor', () => {
+	let env: DevEnvironment;
+	let devDir: string;
+	let browser: Browser;
+	let page: Page;
+	const credentialName = (type: string) =>
+		env.credentials.find((credential) => credential.type === type)!.name;
+	const baseUrl = () => env.n8n.baseUrl;
+
+	beforeAll(async () => {
+		fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+		devDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dingtalk-editor-'));
+		env = await startDevEnvironment({
+			devDir,
+			name: 'editor',
+			artifactsDir: path.join(SCREENSHOTS, '..', 'editor-n8n'),
+		});
+		browser = await launchChromium();
+		page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+		await logIn(page, baseUrl(), env.state.owner.email, env.state.owner.password);
+	}, 300_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await env?.n8n.stop({ failures: __E2E_FAILURES__ });
+		await env?.sandbox.stop();
+		if (devDir) fs.rmSync(devDir, { recursive: true, force: true });
+	});
+
+	it('lists the custom robot actions before the App Robot ones', async () => {
+		await withScreenshot(page, 'node-panel-order', async () => {
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText(actions[actions.length - 1].action, { exact: true }).waitFor();
+			const text = await panel.innerText();
+			const positions = actions.map((action) => text.indexOf(action.action));
+			expect(positions.every((position) => position >= 0)).toBe(true);
+			const lastMessage = Math.max(
+				...positions.filter((_, i) => actions[i].resource === 'message'),
+			);
+			const firstApp = Math.min(...positions.filter((_, i) => actions[i].resource === 'appRobot'));
+			expect(lastMessage).toBeLessThan(firstApp);
+		});
+	});
+
+	it.each(actions.map((action) => [action.action, action] as const))(
+		'"%s" opens its own resource, operation and credential',
+		async (_, action) => {
+			await withScreenshot(page, `action-${action.action}`, async () => {
+				const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+				await panel.getByText(action.action, { exact: true }).click();
+				await page.getByTestId('ndv').waitFor();
+				await field(page, 'operation').waitFor();
+				const hasResource = (await page.getByTestId('parameter-input-resource').count()) > 0;
+				expect({
+					resource: hasResource
+						? await field(page, 'resource').inputValue()
+						: '(no Resource field)',
+					operation: await field(page, 'operation').inputValue(),
+					credential: await selectedCredential(page),
+				}).toEqual({
+					resource: action.resourceName,
+					operation: action.operationName,
+					credential: credentialName(credentialType(action.resource)),
+				});
+				expect(await field(page, 'resource').isEnabled()).toBe(true);
+			});
+		},
+	);
+
+	it('sends a text message to the custom robot from the editor and shows the output', async () => {
+		await withScreenshot(page, 'run-send-text', async () => {
+			env.sandbox.fake.reset();
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText('Send a text message', { exact: true }).click();
+			await fill(page, 'content', 'Hello from the editor test');
+			const output = await executeStep(page);
+			expect(output).toMatch(/"errmsg":\s*"ok"/);
+			expect(env.sandbox.fake.received.map((message) => message.body)).toEqual([
+				expect.objectContaining({
+					msgtype: 'text',
+					text: { content: 'Hello from the editor test' },
+				}),
+			]);
+			await page.getByTestId('ndv-close-button').click();
+			const canvasText = await page.getByTestId('canvas').innerText();
+			expect(canvasText).not.toContain('sendText');
+		});
+	});
+
+	it('switches Resource in the form, and the credential follows', async () => {
+		await withScreenshot(page, 'switch-resource', async () => {
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText('Send a text message', { exact: true }).click();
+			const choose = async (option: string) => {
+				await page.getByTestId('parameter-input-resource').click();
+				await page.getByText(option, { exact: true }).filter({ visible: true }).first().click();
+			};
+			await choose(resourceNames.get('appRobot')!);
+			// The form now asks for the app credential; n8n selects one by itself only on a new node.
+			expect(await page.getByTestId('credentials-label').innerText()).toContain('DingTalk App API');
+			expect(await field(page, 'operation').inputValue()).toBe('Send to Group');
+			await page.getByTestId('node-credentials-select').click();
+			await page.getByText(credentialName(APP_CREDENTIAL_TYPE), { exact: true }).click();
+			expect(await selectedCredential(page)).toBe(credentialName(APP_CREDENTIAL_TYPE));
+			await choose(resourceNames.get('message')!);
+			expect(await field(page, 'operation').inputValue()).toBe('Send Text');
+			expect(await selectedCredential(page)).toBe(credentialName(ROBOT_CREDENTIAL_TYPE));
+		});
+	});
+
+	it('sends to a group through the app robot from the editor', async () => {
+		await withScreenshot(page, 'run-app-robot-group', async () => {
+			const before = env.openApi.messages.length;
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText('Send a message to a group', { exact: true }).click();
+			await fill(page, 'openConversationId', 'cidSandboxGroup0001==');
+			await fill(page, 'content', 'Hello group from the editor test');
+			const output = await executeStep(page);
+			expect(env.openApi.messages.slice(before)).toEqual([
+				expect.objectContaining({
+					msgParam: expect.objectContaining({ content: 'Hello group from the editor test' }),
+				}),
+			]);
+			// The output panel shows the processQueryKey DingTalk (here the fake) answered.
+			expect(output.replace(/\s+/g, '')).toContain(
+				`"processQueryKey":"${env.openApi.messages[before].processQueryKey}"`,
+			);
+		});
+	});
+
+	it.each([
+		['the right secret', true],
+		['a wrong secret', false],
+	])('tests a new DingTalk Robot API credential with %s', async (_, valid) => {
+		await withScreenshot(page, `credential-test-${valid ? 'valid' : 'wrong'}`, async () => {
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText('Send a text message', { exact: true }).click();
+			await page.getByTestId('node-credentials-select').click();
+			await page.getByTestId('node-credentials-select-item-new').click();
+			const modal = page.getByTestId('editCredential-modal');
+			const data = env.sandbox.robotCredentialData;
+			await modal
+				.getByTestId('parameter-input-accessToken')
+				.locator('input')
+				.fill(data.accessToken);
+			await modal
+				.getByTestId('parameter-input-secret')
+				.locator('input')
+				.fill(valid ? data.secret : `SEC${'0'.repeat(64)}`);
+			await modal.getByTestId('parameter-input-baseUrl').locator('input').fill(data.baseUrl);
+			await modal.getByTestId('credential-save-button').click();
+			const verdict = modal
+				.getByText(/Connection tested successfully|Couldn.t connect/)
+				.filter({ visible: true });
+			await verdict.waitFor({ timeout: 60_000 });
+			expect(await verdict.innerText()).toMatch(
+				valid ? /Connection tested successfully/ : /Couldn.t connect/,
+			);
+			if (!valid) {
+				await modal.getByText('More details').click();
+				expect(await modal.innerText()).toContain('the secret does not match the robot');
+			}
+		});
+	});
+
+	it('adds the DingTalk Trigger and shows its webhook URLs and the Publish step', async () => {
+		await withScreenshot(page, 'trigger-url', async () => {
+			await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Trigger');
+			await page.getByText('Add to workflow', { exact: true }).click();
+			const ndv = page.getByTestId('ndv');
+			await ndv.getByText('Webhook URLs').click();
+			const url = (kind: string) => new RegExp(`${baseUrl()}/${kind}/[0-9a-f-]{36}/webhook`);
+			await ndv.getByText(url('webhook-test')).waitFor();
+			await ndv.getByText('Production URL', { exact: true }).click();
+			await ndv.getByText(url('webhook')).waitFor();
+			const text = await ndv.innerText();
+			expect(text).toContain('publish this workflow in n8n');
+			expect(text).not.toMatch(/activate/i);
+		});
+	});
+});
