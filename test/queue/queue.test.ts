@@ -3,7 +3,7 @@
 // process (trigger.test.ts checks those against the same normalisation).
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeRobotMessage } from '../../nodes/DingTalkTrigger/robotMessage';
+import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput, type ExecutionData } from '../../scripts/n8n-executions';
 import { startQueueCluster, type QueueCluster } from '../../scripts/n8n-queue';
 import { requireFromN8n } from '../../scripts/n8n-runtime';
@@ -88,7 +88,7 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 
 		const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
 		const received = rows.map((row) => nodeOutput(parse(row.data), 'DingTalk Trigger'));
-		const expected = bodies.map((body) => [normalizeRobotMessage(body as IDataObject, false)]);
+		const expected = bodies.map((body) => [buildRobotMessageItem(body as IDataObject)]);
 		const byText = (items: Array<Array<Record<string, unknown>>>) =>
 			[...items].sort((a, b) => String(a[0]?.text).localeCompare(String(b[0]?.text)));
 		expect(byText(received)).toEqual(byText(expected));
