@@ -47,5 +47,11 @@ export async function executeStep(page: Page): Promise<string> {
 		.first()
 		.waitFor({ timeout: 60_000 });
 	await output.getByTestId('radio-button-json').click();
+	// The JSON view renders after the switch; wait until it shows a key.
+	for (let attempt = 0; attempt < 100; attempt++) {
+		const text = await output.innerText();
+		if (/"\w+"\s*:/.test(text)) return text;
+		await page.waitForTimeout(100);
+	}
 	return await output.innerText();
 }
