@@ -58,4 +58,20 @@ cp "$INSTALL_DIR/node_modules/@n8n/node-cli/dist/template/templates/shared/defau
 ln -s "$INSTALL_DIR/node_modules" "$stage/node_modules"
 cd "$stage"
 echo "n8n-node lint ($CLI_VERSION, Node $(node --version)) on package.json, nodes/, credentials/"
-npm_config_update_notifier=false "$INSTALL_DIR/node_modules/.bin/n8n-node" lint
+set +e
+output="$(npm_config_update_notifier=false FORCE_COLOR=0 "$INSTALL_DIR/node_modules/.bin/n8n-node" lint 2>&1)"
+status=$?
+set -e
+printf '%s\n' "$output"
+[[ $status -eq 0 ]] && exit 0
+# package.json has no author email until the project has a real address (README, Development:
+# "Before the first publish"); npm publish refuses until then. That one publish-metadata rule may
+# fail here; any other finding fails the step.
+plain="$(printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*m//g')"
+errors="$(printf '%s\n' "$plain" | grep -E '^[[:space:]]+[0-9]+:[0-9]+[[:space:]]+error[[:space:]]' || true)"
+others="$(printf '%s\n' "$errors" | grep -v '@n8n/community-nodes/valid-author[[:space:]]*$' | grep -v '^$' || true)"
+if [[ -n "$errors" && -z "$others" ]]; then
+	echo "n8n-node lint: only @n8n/community-nodes/valid-author fails (no author email yet, on purpose); every other rule passes."
+	exit 0
+fi
+exit "$status"
