@@ -28,7 +28,7 @@ interface PgClient {
 }
 
 export interface QueueProcess {
-	role: 'webhook' | 'worker-1' | 'worker-2';
+	role: 'webhook' | 'webhook-2' | 'worker-1' | 'worker-2';
 	child: ChildProcess;
 	logFile: string;
 	port: number;
@@ -37,7 +37,8 @@ export interface QueueProcess {
 export interface QueueCluster {
 	main: N8nInstance;
 	processes: QueueProcess[];
-	webhookUrl(webhookPath: string): string;
+	/** A production webhook URL on the webhook process `role` (the first one unless told). */
+	webhookUrl(webhookPath: string, role?: 'webhook' | 'webhook-2'): string;
 	/** SQL against the cluster's Postgres database. */
 	query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 	log(role: QueueProcess['role']): string;
@@ -53,7 +54,11 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 export async function startQueueCluster(
-	options: Omit<N8nInstanceOptions, 'env' | 'publish' | 'publishWith'> & { publish: string[] },
+	options: Omit<N8nInstanceOptions, 'env' | 'publish' | 'publishWith'> & {
+		publish: string[];
+		/** A second `n8n webhook` process, as behind a load balancer (default: one). */
+		secondWebhook?: boolean;
+	},
 ): Promise<QueueCluster> {
 	const servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-services-'));
 	const script = path.join(repoRoot(), 'scripts', 'queue-services.sh');
@@ -122,14 +127,17 @@ export async function startQueueCluster(
 		}
 		await main.start();
 		const logDir = path.dirname(main.logFile);
-		for (const role of ['webhook', 'worker-1', 'worker-2'] as const) {
+		const roles: Array<QueueProcess['role']> = options.secondWebhook
+			? ['webhook', 'webhook-2', 'worker-1', 'worker-2']
+			: ['webhook', 'worker-1', 'worker-2'];
+		for (const role of roles) {
 			const port = await freePort();
 			const logFile = path.join(logDir, `${role}.log`);
 			const log = fs.openSync(logFile, 'a');
 			const extra = { ...env, QUEUE_HEALTH_CHECK_PORT: String(await freePort()) };
 			const child = spawn(
 				process.execPath,
-				[n8nBin(), ...(role === 'webhook' ? ['webhook'] : ['worker', '--concurrency=5'])],
+				[n8nBin(), ...(role.startsWith('webhook') ? ['webhook'] : ['worker', '--concurrency=5'])],
 				{
 					cwd: main.userFolder,
 					env: n8nEnv({ userFolder: main.userFolder, port, brokerPort: await freePort(), extra }),
@@ -143,7 +151,7 @@ export async function startQueueCluster(
 				role,
 				child,
 				logFile,
-				port: role === 'webhook' ? port : Number(extra.QUEUE_HEALTH_CHECK_PORT),
+				port: role.startsWith('webhook') ? port : Number(extra.QUEUE_HEALTH_CHECK_PORT),
 			});
 		}
 		for (const entry of processes) {
@@ -160,7 +168,6 @@ export async function startQueueCluster(
 		await stopAll();
 		throw error;
 	}
-	const webhookPort = processes[0].port;
 	const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
 		const { Client } = requireFromN8n<{ Client: new (config: object) => PgClient }>('pg');
 		const client = new Client({
@@ -179,8 +186,11 @@ export async function startQueueCluster(
 	return {
 		main: main,
 		processes,
-		webhookUrl: (webhookPath) =>
-			`http://127.0.0.1:${webhookPort}/webhook/${webhookPath.replace(/^\/+/, '')}`,
+		webhookUrl: (webhookPath, role = 'webhook') => {
+			const entry = processes.find((candidate) => candidate.role === role);
+			if (!entry) throw new Error(`The cluster has no ${role} process`);
+			return `http://127.0.0.1:${entry.port}/webhook/${webhookPath.replace(/^\/+/, '')}`;
+		},
 		query,
 		log: (role) => fs.readFileSync(processes.find((entry) => entry.role === role)!.logFile, 'utf8'),
 		stop: stopAll,
