@@ -8,18 +8,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { requireBaseUrl } from '../nodes/shared/baseUrl';
+import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
 
 const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
 const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
-
-function originOf(value: string): string | undefined {
-	try {
-		return new URL(value).origin;
-	} catch {
-		return undefined;
-	}
-}
 
 /** Whether a request goes to the app access token endpoint of this credential's API Base URL. */
 function isAccessTokenRequest(

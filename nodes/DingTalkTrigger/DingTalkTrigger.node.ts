@@ -66,8 +66,7 @@ export class DingTalkTrigger implements INodeType {
 				);
 				if (problem) {
 					throw new NodeOperationError(this.getNode(), problem, {
-						description:
-							'Fix the credential or the node options, then publish the workflow again.',
+						description: 'Fix the credential or the node options, then publish the workflow again.',
 					});
 				}
 				return true;

@@ -12,10 +12,6 @@ function parseUrl(value: string): URL | undefined {
 	}
 }
 
-export function originOf(baseUrl: string): string | undefined {
-	return parseUrl(baseUrl.trim())?.origin;
-}
-
 /**
  * A sessionWebhook comes from item data, so it must not let an item make n8n POST anywhere:
  * only DingTalk's own host over HTTPS, or the origin of the selected credential's Base URL.

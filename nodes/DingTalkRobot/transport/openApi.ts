@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../../shared/baseUrl';
+import { credentialBaseUrl } from '../../shared/baseUrl';
 import {
 	describeOpenApiError,
 	describeUploadError,
@@ -52,18 +52,6 @@ export interface UploadFile {
 	mimeType: string;
 }
 
-function baseUrl(value: unknown, fallback: string, label: string): string {
-	const check = checkBaseUrl(value, fallback, label);
-	if (!check.ok) {
-		throw new MessageFieldError(
-			'credential',
-			check.problem,
-			`Set ${label} to ${fallback} unless you use a proxy.`,
-		);
-	}
-	return check.url;
-}
-
 /** Checks a decrypted `dingTalkAppApi` credential and keeps what the OpenAPI calls need. */
 export function readAppContext(credentials: ICredentialDataDecryptedObject): AppContext {
 	const appKey = String(credentials.appKey ?? '').trim();
@@ -75,10 +63,18 @@ export function readAppContext(credentials: ICredentialDataDecryptedObject): App
 			'Fill in both from the app’s Credentials & Basic Info page (凭证与基础信息).',
 		);
 	}
-	const apiBaseUrl = baseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+	const apiBaseUrl = credentialBaseUrl(
+		credentials.apiBaseUrl,
+		DEFAULT_API_BASE_URL,
+		'API Base URL',
+	).url;
 	return {
 		apiBaseUrl,
-		oapiBaseUrl: baseUrl(credentials.oapiBaseUrl, DEFAULT_OAPI_BASE_URL, 'Legacy API Base URL'),
+		oapiBaseUrl: credentialBaseUrl(
+			credentials.oapiBaseUrl,
+			DEFAULT_OAPI_BASE_URL,
+			'Legacy API Base URL',
+		).url,
 		appKey,
 		tokenKey: appTokenKey(apiBaseUrl, appKey, appSecret),
 	};

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../../shared/baseUrl';
+import { credentialBaseUrl } from '../../shared/baseUrl';
 import { computeRobotSign, parseAccessToken, parseKeywords } from '../../shared/robotSigning';
 import { describeDingTalkError } from '../domain/errorCatalog';
 import { MessageFieldError } from '../domain/robotMessage';
@@ -54,15 +54,7 @@ type Outcome =
 
 /** Checks a decrypted `dingTalkRobotApi` credential and keeps what sending needs. */
 export function readRobotWebhook(credentials: ICredentialDataDecryptedObject): RobotWebhook {
-	const check = checkBaseUrl(credentials.baseUrl, DEFAULT_ROBOT_BASE_URL, 'Base URL');
-	if (!check.ok) {
-		throw new MessageFieldError(
-			'credential',
-			check.problem,
-			`Set Base URL to ${DEFAULT_ROBOT_BASE_URL} unless you use a proxy.`,
-		);
-	}
-	const baseUrl = check.url;
+	const baseUrl = credentialBaseUrl(credentials.baseUrl, DEFAULT_ROBOT_BASE_URL, 'Base URL');
 	const accessToken = parseAccessToken(String(credentials.accessToken ?? ''));
 	if (!accessToken) {
 		throw new MessageFieldError(
@@ -73,11 +65,11 @@ export function readRobotWebhook(credentials: ICredentialDataDecryptedObject): R
 	}
 	return {
 		kind: 'robot',
-		baseUrl,
+		baseUrl: baseUrl.url,
 		accessToken,
 		secret: String(credentials.secret ?? '').trim(),
 		keywords: parseKeywords(credentials.keywords as string),
-		pacingKey: createHash('sha256').update(`${check.origin}|${accessToken}`).digest('hex'),
+		pacingKey: createHash('sha256').update(`${baseUrl.origin}|${accessToken}`).digest('hex'),
 	};
 }
 
