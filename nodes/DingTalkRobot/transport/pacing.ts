@@ -1,8 +1,27 @@
 import { sleep } from 'n8n-workflow';
 
+import { MessageFieldError } from '../../shared/fieldError';
+
 export interface PacingLimits {
 	limit: number;
 	windowMs: number;
+}
+
+/**
+ * The limits one n8n process may use when `processes` processes (queue-mode workers) send to the
+ * same robot: an equal share of the robot's limit per window, so that together they never exceed
+ * it. More processes than messages per window cannot be paced apart (their first sends coincide).
+ */
+export function processShare({ limit, windowMs }: PacingLimits, processes: number): PacingLimits {
+	const count = Math.max(1, Math.floor(processes));
+	if (count > limit) {
+		throw new MessageFieldError(
+			'Processes Sending to This Robot',
+			`${count} processes cannot share a Rate Limit of ${limit} messages per window`,
+			'Set at most as many processes as the Rate Limit allows messages, or send through more robots',
+		);
+	}
+	return { limit: Math.floor(limit / count), windowMs };
 }
 
 /** A reserved send; `done()` moves its time to when DingTalk answered, never earlier. */

@@ -115,6 +115,15 @@ export function sendOptions(withMentions: boolean): INodeProperties {
 				'Messages one robot may send per window. DingTalk allows 20 a minute and then blocks the robot for 10 minutes.',
 		},
 		{
+			displayName: 'Processes Sending to This Robot',
+			name: 'rateLimitProcesses',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'In queue mode, how many n8n processes (workers) may send to this robot at the same time. Each process paces on its own, so each then uses an equal share of the Rate Limit, and together they stay under it.',
+		},
+		{
 			displayName: 'Rate Limit Handling',
 			name: 'rateLimitHandling',
 			type: 'options',

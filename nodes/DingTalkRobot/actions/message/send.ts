@@ -9,6 +9,7 @@ import type { RobotMessage } from '../../domain/robotMessage';
 import { originOf } from '../../../shared/baseUrl';
 import { checkSessionNotExpired, checkSessionWebhook } from '../../domain/sessionWebhook';
 import { checkMessageSize } from '../../domain/validation';
+import { processShare } from '../../transport/pacing';
 import { deliver } from '../../transport/robotWebhook';
 import type { RobotTarget } from '../../transport/robotWebhook';
 import type { ItemResult, Operation } from '../node.type';
@@ -69,10 +70,13 @@ export async function sendRobotMessage(
 	checkMessageSize(message, longestParameter);
 
 	const policy = {
-		limits: {
-			limit: Number(options.rateLimit ?? 20),
-			windowMs: Number(options.rateWindow ?? 60) * 1000,
-		},
+		limits: processShare(
+			{
+				limit: Number(options.rateLimit ?? 20),
+				windowMs: Number(options.rateWindow ?? 60) * 1000,
+			},
+			Number(options.rateLimitProcesses ?? 1),
+		),
 		failFast: options.rateLimitHandling === 'fail',
 		maxRetries: Number(options.maxRetries ?? 3),
 		retryDelayMs: Number(options.retryDelay ?? 1000),

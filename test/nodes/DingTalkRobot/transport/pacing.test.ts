@@ -1,4 +1,9 @@
-import { RobotBusyError, RobotPacer } from '../../../../nodes/DingTalkRobot/transport/pacing';
+import { RateLimiter } from '../../../fake-dingtalk/rateLimit';
+import {
+	processShare,
+	RobotBusyError,
+	RobotPacer,
+} from '../../../../nodes/DingTalkRobot/transport/pacing';
 
 describe('RobotPacer', () => {
 	let clock = 0;
@@ -72,5 +77,87 @@ describe('RobotPacer', () => {
 		await waiting;
 		clearInterval(ticker);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+	});
+});
+
+describe('processShare', () => {
+	const admitted = (dingTalk: RateLimiter, now: number) =>
+		!dingTalk.isBanned('robot', now) && dingTalk.tryAdmit('robot', now);
+
+	it('splits the limit equally, rounding down', () => {
+		expect(processShare({ limit: 20, windowMs: 60_000 }, 1)).toEqual({
+			limit: 20,
+			windowMs: 60_000,
+		});
+		expect(processShare({ limit: 20, windowMs: 60_000 }, 2)).toEqual({
+			limit: 10,
+			windowMs: 60_000,
+		});
+		expect(processShare({ limit: 20, windowMs: 60_000 }, 3)).toEqual({
+			limit: 6,
+			windowMs: 60_000,
+		});
+	});
+
+	it('refuses more processes than the robot allows messages per window, naming the option', () => {
+		expect(() => processShare({ limit: 20, windowMs: 60_000 }, 21)).toThrow(
+			expect.objectContaining({
+				name: 'MessageFieldError',
+				field: 'Processes Sending to This Robot',
+				message: '21 processes cannot share a Rate Limit of 20 messages per window',
+			}),
+		);
+	});
+
+	it('treats a missing or fractional process count as at least one whole process', () => {
+		expect(processShare({ limit: 20, windowMs: 60_000 }, 0)).toEqual({
+			limit: 20,
+			windowMs: 60_000,
+		});
+		expect(processShare({ limit: 20, windowMs: 60_000 }, 2.7)).toEqual({
+			limit: 10,
+			windowMs: 60_000,
+		});
+	});
+
+	// N processes, each with its own pacer sending as fast as its share allows, against the fake
+	// DingTalk's per-robot window: the robot is never throttled, and the share is not wasteful.
+	it.each([1, 2, 3, 7, 20])(
+		'%i greedy processes together never exceed the robot limit',
+		async (n) => {
+			const robot = { limit: 20, windowMs: 60_000 };
+			let now = 0;
+			const dingTalk = new RateLimiter({ ...robot, banMs: 600_000 });
+			const pacers = Array.from({ length: n }, () => new RobotPacer(() => now));
+			const share = processShare(robot, n);
+			let refused = 0;
+			let sent = 0;
+			for (now = 0; now < 10 * robot.windowMs; now += 250) {
+				for (const pacer of pacers) {
+					while (pacer.waitTime('robot', share) === 0) {
+						(await pacer.acquire('robot', share, true)).done();
+						if (dingTalk.tryAdmit('robot', now)) sent++;
+						else refused++;
+					}
+				}
+			}
+			expect(refused).toBe(0);
+			// Over ten windows the processes together use at least half of what the robot allows.
+			expect(sent).toBeGreaterThanOrEqual(10 * robot.limit * 0.5);
+		},
+	);
+
+	it('without a share, two processes get the robot throttled', async () => {
+		const robot = { limit: 20, windowMs: 60_000 };
+		const dingTalk = new RateLimiter({ ...robot, banMs: 600_000 });
+		const pacers = [new RobotPacer(() => 0), new RobotPacer(() => 0)];
+		let refused = 0;
+		for (const pacer of pacers) {
+			while (pacer.waitTime('robot', robot) === 0) {
+				(await pacer.acquire('robot', robot, true)).done();
+				if (!admitted(dingTalk, 0)) refused++;
+			}
+		}
+		expect(refused).toBe(20);
 	});
 });

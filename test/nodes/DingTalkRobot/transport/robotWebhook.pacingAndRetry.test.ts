@@ -50,6 +50,45 @@ describe('pacing per robot', () => {
 		});
 	});
 
+	it('"Processes Sending to This Robot" keeps this process to its share of the Rate Limit', async () => {
+		await withFake({}, async (fake) => {
+			const robot = addRobot(fake);
+			const options = {
+				rateLimit: 6,
+				rateWindow: 60,
+				rateLimitProcesses: 3,
+				rateLimitHandling: 'fail',
+			};
+			const output = await send(robot, numberedText(options), {
+				items: numbered(4),
+				continueOnFail: true,
+			});
+			expect(output.map((item) => item.json.errcode ?? item.json.code)).toEqual([
+				0,
+				0,
+				'rateLimited',
+				'rateLimited',
+			]);
+			expect(fake.requests).toHaveLength(2);
+		});
+	});
+
+	it('refuses more processes than the Rate Limit has messages, naming the option and the item', async () => {
+		await withFake({}, async (fake) => {
+			const robot = addRobot(fake);
+			const options = { rateLimit: 2, rateLimitProcesses: 3 };
+			const output = await send(robot, numberedText(options), {
+				items: numbered(1),
+				continueOnFail: true,
+			});
+			expect(String(output[0].json.error)).toMatch(
+				/3 processes cannot share a Rate Limit of 2 messages per window.*\[item 0\]/,
+			);
+			expect(JSON.stringify(output[0].json)).toMatch(/Processes Sending to This Robot/);
+			expect(fake.requests).toHaveLength(0);
+		});
+	});
+
 	it('"Fail the Item" fails fast once the robot used its slots, without a request', async () => {
 		await withFake({}, async (fake) => {
 			const robot = addRobot(fake);
