@@ -152,11 +152,20 @@ describe('a new user in the n8n editor', () => {
 			// The form asks for the robot credential again: n8n 2.8 selects the existing one by
 			// itself, n8n 2.41 leaves the choice to the user, from robot credentials only.
 			if ((await selectedCredential(page)) === '') {
-				await page.getByTestId('node-credentials-select').click();
 				const robotOption = page
 					.getByText(credentialName(ROBOT_CREDENTIAL_TYPE), { exact: true })
 					.filter({ visible: true });
-				await robotOption.waitFor();
+				// n8n 2.41 re-renders the credential field after the resource switch; a click during
+				// that re-render opens nothing (seen once in CI), so open the list again if needed.
+				for (let attempt = 1; ; attempt++) {
+					await page.getByTestId('node-credentials-select').click();
+					try {
+						await robotOption.waitFor({ timeout: 5_000 });
+						break;
+					} catch (error) {
+						if (attempt === 3) throw error;
+					}
+				}
 				const appOption = page
 					.getByText(credentialName(APP_CREDENTIAL_TYPE), { exact: true })
 					.filter({ visible: true });
