@@ -1,4 +1,5 @@
 import { RateLimiter } from '../../../fake-dingtalk/rateLimit';
+import type { PacingLimits } from '../../../../nodes/DingTalkRobot/transport/pacing';
 import {
 	processShare,
 	RobotBusyError,
@@ -81,8 +82,24 @@ describe('RobotPacer', () => {
 });
 
 describe('processShare', () => {
-	const admitted = (dingTalk: RateLimiter, now: number) =>
-		!dingTalk.isBanned('robot', now) && dingTalk.tryAdmit('robot', now);
+	/** Each pacer sends all it may at `now`; the fake DingTalk's window admits or refuses each. */
+	async function sendGreedily(
+		pacers: RobotPacer[],
+		limits: PacingLimits,
+		dingTalk: RateLimiter,
+		now: number,
+	) {
+		let sent = 0;
+		let refused = 0;
+		for (const pacer of pacers) {
+			while (pacer.waitTime('robot', limits) === 0) {
+				(await pacer.acquire('robot', limits, true)).done();
+				if (!dingTalk.isBanned('robot', now) && dingTalk.tryAdmit('robot', now)) sent++;
+				else refused++;
+			}
+		}
+		return { sent, refused };
+	}
 
 	it('splits the limit equally, rounding down', () => {
 		expect(processShare({ limit: 20, windowMs: 60_000 }, 1)).toEqual({
@@ -133,13 +150,9 @@ describe('processShare', () => {
 			let refused = 0;
 			let sent = 0;
 			for (now = 0; now < 10 * robot.windowMs; now += 250) {
-				for (const pacer of pacers) {
-					while (pacer.waitTime('robot', share) === 0) {
-						(await pacer.acquire('robot', share, true)).done();
-						if (dingTalk.tryAdmit('robot', now)) sent++;
-						else refused++;
-					}
-				}
+				const counts = await sendGreedily(pacers, share, dingTalk, now);
+				sent += counts.sent;
+				refused += counts.refused;
 			}
 			expect(refused).toBe(0);
 			// Over ten windows the processes together use at least half of what the robot allows.
@@ -151,13 +164,7 @@ describe('processShare', () => {
 		const robot = { limit: 20, windowMs: 60_000 };
 		const dingTalk = new RateLimiter({ ...robot, banMs: 600_000 });
 		const pacers = [new RobotPacer(() => 0), new RobotPacer(() => 0)];
-		let refused = 0;
-		for (const pacer of pacers) {
-			while (pacer.waitTime('robot', robot) === 0) {
-				(await pacer.acquire('robot', robot, true)).done();
-				if (!admitted(dingTalk, 0)) refused++;
-			}
-		}
+		const { refused } = await sendGreedily(pacers, robot, dingTalk, 0);
 		expect(refused).toBe(20);
 	});
 });
