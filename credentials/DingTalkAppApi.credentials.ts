@@ -3,36 +3,64 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { describeOpenApiError } from '../nodes/DingTalkRobot/domain/errorCatalog';
+import { appTokenKey } from '../nodes/DingTalkRobot/transport/accessTokenCache';
+import { parseReply, postJson } from '../nodes/DingTalkRobot/transport/http';
+import {
+	ACCESS_TOKEN_HEADER,
+	CREDENTIAL_EXCHANGE_PATH,
+	DEFAULT_API_BASE_URL,
+	DEFAULT_OAPI_BASE_URL,
+	readIssuedToken,
+	tokenPlacement,
+	tokenRefreshAt,
+} from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
-
-const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
-const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
-
-/** Whether a request goes to the app access token endpoint of this credential's API Base URL. */
-function isAccessTokenRequest(
-	credentials: ICredentialDataDecryptedObject,
-	request: IHttpRequestOptions,
-) {
-	const apiBaseUrl = String(credentials.apiBaseUrl || DEFAULT_API_BASE_URL).trim();
-	let target: URL;
-	try {
-		target = new URL(request.url, request.baseURL || undefined);
-	} catch {
-		return false;
-	}
-	return (
-		target.origin === originOf(apiBaseUrl) &&
-		target.pathname.replace(/\/+$/, '') === CREDENTIAL_EXCHANGE_PATH
-	);
-}
 
 function failOnStatus(value: number, message: string) {
 	return { type: 'responseCode', properties: { value, message } } as IAuthenticateRuleResponseCode;
+}
+
+/** Which app a stored token belongs to: a hash, so a changed Client ID, secret or host refetches. */
+function tokenOwner(credentials: ICredentialDataDecryptedObject): string {
+	return appTokenKey(
+		requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL'),
+		String(credentials.appKey ?? '').trim(),
+		String(credentials.appSecret ?? ''),
+	);
+}
+
+/**
+ * Thrown by authenticate() when the stored token is missing, expiring or of another app. n8n
+ * answers a 401 by calling preAuthentication() for a fresh token and sending the request again;
+ * DingTalk itself answers an expired token with HTTP 400 or 200, which n8n would not retry.
+ */
+class StoredTokenExpired extends Error {
+	readonly response = { status: 401 };
+
+	constructor() {
+		super(
+			'The app access token of this DingTalk App API credential has expired and n8n could not fetch a new one. Run again; if it persists, open and save the credential.',
+		);
+	}
+}
+
+function requestTarget(request: IHttpRequestOptions): URL | undefined {
+	// Nodes built on n8n's older request helper pass the address as `uri`.
+	const address = request.url || (request as { uri?: unknown }).uri;
+	if (typeof address !== 'string') return undefined;
+	try {
+		return new URL(address, request.baseURL || undefined);
+	} catch {
+		return undefined;
+	}
 }
 
 /**
@@ -121,33 +149,106 @@ export class DingTalkAppApi implements ICredentialType {
 			type: 'string',
 			default: 'https://oapi.dingtalk.com',
 			description:
-				'Host of DingTalk’s older API, used by the DingTalk Robot node to upload media and to accept session webhooks on this host. Change only for a proxy, a private DingTalk deployment, or local testing.',
+				'Host of DingTalk’s older API (oapi): media upload, contacts, and the host on which the DingTalk Robot node accepts session webhooks. Change only for a proxy, a private DingTalk deployment, or local testing.',
+		},
+		// Filled by preAuthentication() for other nodes' requests; never shown.
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Refresh At',
+			name: 'refreshAt',
+			type: 'hidden',
+			default: 0,
+		},
+		{
+			displayName: 'Issued For',
+			name: 'issuedFor',
+			type: 'hidden',
+			default: '',
 		},
 	];
 
 	/**
-	 * Puts the Client ID and Secret into the body of access token requests, and only there. The
-	 * DingTalk Robot node caches the token for the whole n8n process and sends it itself in the
-	 * x-acs-dingtalk-access-token header.
+	 * Fetches an app access token for requests of other nodes (n8n's HTTP Request node with this
+	 * credential). n8n stores it in the credential until authenticate() finds it expiring. The
+	 * DingTalk Robot node keeps its own process-wide token cache and does not use this one.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+		const request = postJson(apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {
+			appKey: String(credentials.appKey ?? '').trim(),
+			appSecret: String(credentials.appSecret ?? ''),
+		});
+		let reply;
+		try {
+			reply = parseReply(await this.helpers.httpRequest(request));
+		} catch (caught) {
+			// n8n's error would carry the request, and with it the Client Secret.
+			const reason = String((caught as { code?: unknown }).code ?? 'no answer');
+			throw new Error(
+				`DingTalk's token endpoint at ${apiBaseUrl} could not be reached (${reason})`,
+			);
+		}
+		const issued = readIssuedToken(reply.statusCode, reply.body);
+		if (!issued) {
+			const code = String(reply.body.code ?? `HTTP ${reply.statusCode}`);
+			const words = String(reply.body.message ?? 'no message');
+			const { hint } = describeOpenApiError(code, reply.statusCode);
+			throw new Error(`DingTalk did not issue an app access token: ${words} (${code}). ${hint}`);
+		}
+		return {
+			accessToken: issued.accessToken,
+			refreshAt: tokenRefreshAt(Date.now(), issued.expireIn),
+			issuedFor: tokenOwner(credentials),
+		};
+	}
+
+	/**
+	 * Adds the stored app token to requests for this credential's DingTalk hosts: in the
+	 * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
+	 * for the older API. Requests to any other host leave unchanged.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		// Nothing leaves n8n with a Base URL that is not http(s): no request, no secret.
-		requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
-		requireBaseUrl(credentials.oapiBaseUrl, 'https://oapi.dingtalk.com', 'Legacy API Base URL');
-		if (!isAccessTokenRequest(credentials, requestOptions)) return requestOptions;
-		const body =
-			typeof requestOptions.body === 'object' &&
-			requestOptions.body !== null &&
-			!Buffer.isBuffer(requestOptions.body)
-				? (requestOptions.body as Record<string, unknown>)
-				: {};
-		return {
-			...requestOptions,
-			body: { ...body, appKey: credentials.appKey, appSecret: credentials.appSecret },
-		};
+		// Nothing leaves n8n with a Base URL that is not http(s).
+		const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+		const oapiBaseUrl = requireBaseUrl(
+			credentials.oapiBaseUrl,
+			DEFAULT_OAPI_BASE_URL,
+			'Legacy API Base URL',
+		);
+		const target = requestTarget(requestOptions);
+		const placement =
+			target &&
+			tokenPlacement(target, {
+				apiOrigin: originOf(apiBaseUrl) ?? '',
+				oapiOrigin: originOf(oapiBaseUrl) ?? '',
+			});
+		if (!placement) return requestOptions;
+
+		const token = String(credentials.accessToken ?? '');
+		const fresh =
+			token !== '' &&
+			Date.now() < Number(credentials.refreshAt) &&
+			credentials.issuedFor === tokenOwner(credentials);
+		if (!fresh) throw new StoredTokenExpired();
+		if (placement === 'header') {
+			return {
+				...requestOptions,
+				headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
+			};
+		}
+		return { ...requestOptions, qs: { ...requestOptions.qs, access_token: token } };
 	}
 
 	// Fetching an app access token proves the Client ID and Secret. The event token and aes_key

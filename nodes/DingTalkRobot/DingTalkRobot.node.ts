@@ -7,11 +7,12 @@ import type {
 } from 'n8n-workflow';
 
 import * as appRobot from './actions/appRobot/AppRobot.resource';
+import * as contact from './actions/contact/Contact.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
 import { operationSubtitle } from './subtitle';
 
-const operations = [...message.description, ...appRobot.description];
+const operations = [...message.description, ...appRobot.description, ...contact.description];
 
 export class DingTalkRobot implements INodeType {
 	// The lint rule wants a literal subtitle; this one is built from the operation lists instead.
@@ -24,7 +25,7 @@ export class DingTalkRobot implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(operations),
 		description:
-			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files',
+			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments',
 		defaults: { name: 'DingTalk Robot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -38,12 +39,12 @@ export class DingTalkRobot implements INodeType {
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact'] } },
 			},
 			{
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact'] } },
 			},
 		],
 		properties: [
@@ -65,6 +66,12 @@ export class DingTalkRobot implements INodeType {
 						value: 'appRobot',
 						description:
 							'Through the robot of an internal DingTalk app: groups, people, replies after the session expired, media and files',
+					},
+					{
+						name: 'Contact',
+						value: 'contact',
+						description:
+							'People and departments of the organisation (通讯录), read with the internal app’s credential',
 					},
 				],
 				default: 'message',

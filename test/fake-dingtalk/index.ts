@@ -20,3 +20,5 @@ export type {
 	StoredMedia,
 } from './openApi';
 export type { FakeExtension } from './routing';
+export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
+export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';

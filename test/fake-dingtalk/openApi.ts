@@ -28,6 +28,11 @@ export interface FakeApp {
 	flowControlledUsers?: string[];
 	/** Every token of this app is refused with InvalidAuthentication, even a fresh one. */
 	refuseTokens?: boolean;
+	/**
+	 * Permission codes granted in the developer console (e.g. qyapi_get_member). Without the list
+	 * every permission is granted; with it, a contact API the app lacks answers errcode 88 / 60011.
+	 */
+	permissions?: string[];
 }
 
 /** A robot message the fake accepted: one per group send, one per delivered user of a batch. */
@@ -286,6 +291,19 @@ export class FakeOpenApi implements FakeExtension {
 		return { status: 200, json: { accessToken: value, expireIn: this.tokenTtlSeconds } };
 	}
 
+	/**
+	 * The app of an older-API request (token in the access_token query parameter), or its error
+	 * answer: errcode 40014 for an unknown token, 42001 for an expired one, with HTTP 200.
+	 */
+	appOfQueryToken(context: RequestContext): FakeApp | Reply {
+		const token = context.query.access_token;
+		const issued = token ? this.tokens.get(token) : undefined;
+		const app = issued ? this.apps.get(issued.appKey) : undefined;
+		if (!issued || !app || app.refuseTokens) return oapiError(40014, '不合法的access_token');
+		if (issued.expiresAt <= context.now) return oapiError(42001, 'access_token超时');
+		return app;
+	}
+
 	/** The app of a valid token, or why there is none. */
 	private appOfToken(token: string | undefined, now: number): FakeApp | 'missing' | 'invalid' {
 		if (!token) return 'missing';
@@ -471,11 +489,8 @@ export class FakeOpenApi implements FakeExtension {
 	}
 
 	private async upload(context: RequestContext): Promise<Reply> {
-		const token = context.query.access_token;
-		const issued = token ? this.tokens.get(token) : undefined;
-		const app = issued ? this.apps.get(issued.appKey) : undefined;
-		if (!issued || !app || app.refuseTokens) return oapiError(40014, '不合法的access_token');
-		if (issued.expiresAt <= context.now) return oapiError(42001, 'access_token超时');
+		const app = this.appOfQueryToken(context);
+		if ('status' in app) return app;
 
 		const type = context.query.type as MediaType;
 		const limits = MEDIA_LIMITS[type];

@@ -11,6 +11,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteData,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
@@ -48,6 +49,19 @@ export interface RunNodeResult {
 	requests: IHttpRequestOptions[];
 }
 
+/** A credential's stored data with the defaults of fields it lacks, as n8n decrypts it. */
+function withDefaults(type: string, data: ICredentialDataDecryptedObject) {
+	const defaults = Object.fromEntries(
+		(credentialTypes[type]?.properties ?? []).map((property) => [property.name, property.default]),
+	);
+	return { ...defaults, ...data } as ICredentialDataDecryptedObject;
+}
+
+/**
+ * n8n's CredentialsHelper as far as nodes see it. preAuthentication() follows n8n's: it runs the
+ * credential's preAuthentication() when the hidden expirable field is empty or n8n saw a 401,
+ * and saves what it returned into the stored credential (the test's object, so tests see it).
+ */
 function fakeCredentialsHelper(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	requests: IHttpRequestOptions[],
@@ -56,9 +70,26 @@ function fakeCredentialsHelper(
 		getParentTypes: () => [],
 		getDecrypted: async (_data: unknown, _nodeCredentials: unknown, type: string) => {
 			if (!credentials[type]) throw new Error(`test gave no credential of type ${type}`);
-			return { ...credentials[type] };
+			return withDefaults(type, credentials[type]);
 		},
-		preAuthentication: async () => undefined,
+		preAuthentication: async (
+			helpers: IHttpRequestHelper,
+			data: ICredentialDataDecryptedObject,
+			type: string,
+			_node: INode,
+			expired: boolean,
+		) => {
+			const credentialType = credentialTypes[type];
+			const expirable = credentialType?.properties.find(
+				(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+			);
+			if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
+			if (data[expirable.name] !== '' && !expired) return undefined;
+			const output = await credentialType.preAuthentication.call(helpers, data);
+			if (output[expirable.name] === undefined) return undefined;
+			Object.assign(credentials[type], output);
+			return Object.assign(data, output);
+		},
 		authenticate: async (
 			data: ICredentialDataDecryptedObject,
 			type: string,

@@ -6,11 +6,18 @@ import type { NodeRun } from './nodeRun';
 export type DingTalkRobotType = {
 	message: 'sendText' | 'sendMarkdown' | 'sendLink' | 'sendActionCard' | 'sendFeedCard' | 'sendRaw';
 	appRobot: 'sendToGroup' | 'sendToUsers' | 'reply' | 'uploadMedia' | 'downloadFile';
+	contact:
+		| 'getUser'
+		| 'getUserByMobile'
+		| 'getUserByUnionId'
+		| 'listDepartmentUsers'
+		| 'getDepartment'
+		| 'listSubDepartments';
 };
 
 export type DingTalkRobotResource = keyof DingTalkRobotType;
 
-/** What an operation gives for one input item; the router adds pairedItem. */
+/** What an operation gives for one input item (a list gives several); the router adds pairedItem. */
 export interface ItemResult {
 	json: IDataObject;
 	binary?: IBinaryKeyData;
@@ -19,7 +26,11 @@ export interface ItemResult {
 /** One operation: its form and what it does with one item. */
 export interface Operation {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, run: NodeRun): Promise<ItemResult>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		run: NodeRun,
+	): Promise<ItemResult | ItemResult[]>;
 	/**
 	 * Whether the router may start the next item while this one waits for DingTalk. Only for
 	 * operations whose requests go through run.inOrder, so they still leave in item order.

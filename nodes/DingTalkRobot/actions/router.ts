@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { MessageFieldError } from '../domain/robotMessage';
 import type { DingTalkErrorContext } from '../transport/errors';
 import * as appRobot from './appRobot/AppRobot.resource';
+import * as contact from './contact/Contact.resource';
 import * as message from './message/Message.resource';
 import type { DingTalkRobotResource, ItemResult, Operation, ResourceOperations } from './node.type';
 import { NodeRun } from './nodeRun';
@@ -11,6 +12,7 @@ import { NodeRun } from './nodeRun';
 const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
 	message: message.operations,
 	appRobot: appRobot.operations,
+	contact: contact.operations,
 };
 
 function isResource(value: string): value is DingTalkRobotResource {
@@ -64,9 +66,9 @@ export function continueOnFailJson(error: NodeApiError | NodeOperationError): ID
 	return json;
 }
 
-type Settled = { ok: true; result: ItemResult } | { ok: false; error: unknown };
+type Settled = { ok: true; result: ItemResult | ItemResult[] } | { ok: false; error: unknown };
 
-async function settle(promise: Promise<ItemResult>): Promise<Settled> {
+async function settle(promise: Promise<ItemResult | ItemResult[]>): Promise<Settled> {
 	try {
 		return { ok: true, result: await promise };
 	} catch (error) {
@@ -75,7 +77,8 @@ async function settle(promise: Promise<ItemResult>): Promise<Settled> {
 }
 
 /**
- * The one item loop of the node: one output item per input item, paired with it, in order.
+ * The one item loop of the node: one output item per input item (one per record for lists),
+ * paired with it, in order.
  * For operations that read ahead, the next item's parameters are read and its message built
  * while the current item's request is in flight; the requests themselves still go one by one.
  */
@@ -95,7 +98,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		next = readsAhead && itemIndex + 1 < items.length ? start(itemIndex + 1) : undefined;
 		const settled = await current;
 		if (settled.ok) {
-			output.push({ ...settled.result, pairedItem: { item: itemIndex } });
+			const results = Array.isArray(settled.result) ? settled.result : [settled.result];
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 			run.done(itemIndex);
 			continue;
 		}

@@ -293,3 +293,34 @@ export function describeUploadError(errcode: number): string {
 			return 'Look the errcode up in the DingTalk API documentation (上传媒体文件).';
 	}
 }
+
+const CONTACT_SCOPE =
+	'Check the app’s contact range (通讯录权限范围) in the developer console: DingTalk answers as if people and departments outside it did not exist.';
+
+/**
+ * Errcodes of the contact APIs (topapi/v2/user/..., topapi/v2/department/...). A missing
+ * permission comes as errcode 88 (or 60011) with DingTalk naming it in sub_msg.
+ */
+export function describeContactError(errcode: number, subCode?: string, subMsg?: string): string {
+	if (errcode === 60011 || subCode === '60011') {
+		const named = subMsg ? ` DingTalk says: ${subMsg}.` : '';
+		return `The app lacks a contacts read permission (通讯录读权限).${named} In the developer console open Permissions (权限管理), add it (成员信息读权限 qyapi_get_member, 根据手机号获取成员 qyapi_get_member_by_mobile, 通讯录部门成员读权限 qyapi_get_department_member, 通讯录部门信息读权限 qyapi_get_department_list), then publish a new app version.`;
+	}
+	switch (errcode) {
+		case 40014:
+		case 42001:
+			return describeUploadError(errcode);
+		case 60121:
+			return `DingTalk knows no user with this ID, mobile or unionId in the organisation. User IDs (userid, staffId) are not unionIds; a mobile number is given without country code for mainland China. ${CONTACT_SCOPE}`;
+		case 60003:
+			return `The department does not exist. Department IDs are numbers (dept_id); the root department is 1. ${CONTACT_SCOPE}`;
+		case 50004:
+			return `The department is outside the app’s contact range. ${CONTACT_SCOPE}`;
+		case 60020:
+			return 'The public IP of the n8n server is not in the app’s server IP allow-list (服务器出口IP). Add it in the developer console.';
+		case 40035:
+			return 'DingTalk found a parameter missing or malformed. Check the IDs given to the node.';
+		default:
+			return 'Look the errcode up in the DingTalk API documentation (通讯录管理 错误码).';
+	}
+}

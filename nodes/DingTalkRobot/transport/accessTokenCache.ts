@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** What DingTalk's token endpoint gave: the token and its lifetime in seconds. */
-export interface IssuedToken {
-	accessToken: string;
-	expireIn: number;
-}
+import { tokenRefreshAt } from '../../shared/appAccessToken';
+import type { IssuedToken } from '../../shared/appAccessToken';
 
 interface CachedToken {
 	value: string;
@@ -12,7 +9,6 @@ interface CachedToken {
 	refreshAt: number;
 }
 
-const MAX_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 const MAX_ENTRIES = 500;
 
 /**
@@ -42,9 +38,10 @@ export class AppTokenCache {
 
 		const request = (async () => {
 			const issued = await fetchToken();
-			const lifetimeMs = Math.max(0, issued.expireIn * 1000);
-			const margin = Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10);
-			this.store(key, { value: issued.accessToken, refreshAt: this.now() + lifetimeMs - margin });
+			this.store(key, {
+				value: issued.accessToken,
+				refreshAt: tokenRefreshAt(this.now(), issued.expireIn),
+			});
 			return issued.accessToken;
 		})();
 		this.pending.set(key, request);

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import {
+	ACCESS_TOKEN_HEADER,
+	CREDENTIAL_EXCHANGE_PATH,
+	DEFAULT_API_BASE_URL,
+	DEFAULT_OAPI_BASE_URL,
+	readIssuedToken,
+} from '../../shared/appAccessToken';
 import { credentialBaseUrl } from '../../shared/baseUrl';
 import {
 	describeOpenApiError,
@@ -16,11 +23,6 @@ import { dingTalkRequest, FILE_TIMEOUT_MS, parseReply, postJson } from './http';
 import type { DingTalkReply } from './http';
 
 export const APP_CREDENTIAL = 'dingTalkAppApi';
-export const CREDENTIAL_EXCHANGE_PATH = '/v1.0/oauth2/accessToken';
-export const ACCESS_TOKEN_HEADER = 'x-acs-dingtalk-access-token';
-
-const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
-const DEFAULT_OAPI_BASE_URL = 'https://oapi.dingtalk.com';
 
 /** The app of the selected credential, as far as node code needs it (no secret). */
 export interface AppContext {
@@ -35,6 +37,9 @@ export interface RetryOptions {
 	maxRetries: number;
 	retryDelayMs: number;
 }
+
+/** The hint for an errcode of the older API. */
+export type ErrcodeDescriber = (errcode: number, subCode?: string, subMsg?: string) => string;
 
 /** How one answer is to be treated. */
 export type Verdict = 'ok' | 'auth' | 'throttled' | 'failed';
@@ -81,7 +86,11 @@ export function readAppContext(credentials: ICredentialDataDecryptedObject): App
 }
 
 /** DingTalk's code and words in either answer style: {code, message} or {errcode, errmsg}. */
-function openApiFailure(reply: DingTalkReply, what: string) {
+function openApiFailure(
+	reply: DingTalkReply,
+	what: string,
+	describeErrcode: ErrcodeDescriber = describeUploadError,
+) {
 	const { body, statusCode } = reply;
 	const code = String(
 		body.code ??
@@ -90,7 +99,7 @@ function openApiFailure(reply: DingTalkReply, what: string) {
 	const dingTalkMessage = String(body.message ?? body.errmsg ?? '');
 	const hint =
 		body.code === undefined && body.errcode !== undefined
-			? describeUploadError(Number(body.errcode))
+			? describeErrcode(Number(body.errcode), body.sub_code as string, body.sub_msg as string)
 			: describeOpenApiError(code, statusCode).hint;
 	return {
 		message: `${what}: ${dingTalkMessage || 'no message'} (${code})`,
@@ -108,6 +117,18 @@ export function judgeOpenApi(reply: DingTalkReply): Verdict {
 		return 'ok';
 	if (isAuthError(reply.statusCode, reply.body.code)) return 'auth';
 	if (isThrottled(reply.statusCode, reply.body.code)) return 'throttled';
+	return 'failed';
+}
+
+/** Errcodes of the older API that mean "busy, try again": system busy, and per-app call limits. */
+const OAPI_BUSY_ERRCODES = new Set([-1, 90018]);
+
+/** The verdict on an answer of the older API (oapi.dingtalk.com): HTTP 200 and errcode 0. */
+export function judgeOapi(reply: DingTalkReply): Verdict {
+	const errcode = Number(reply.body.errcode);
+	if (reply.statusCode === 200 && errcode === 0) return 'ok';
+	if (isAuthError(reply.statusCode, reply.body.code, errcode)) return 'auth';
+	if (OAPI_BUSY_ERRCODES.has(errcode)) return 'throttled';
 	return 'failed';
 }
 
@@ -168,6 +189,27 @@ export class OpenApiClient {
 	}
 
 	/**
+	 * POSTs JSON to the older API (oapi.dingtalk.com/topapi/...), which takes the same app token
+	 * in the access_token query parameter and answers errors as HTTP 200 with an errcode.
+	 */
+	async oapiPost(
+		path: string,
+		body: IDataObject,
+		options: RetryOptions & {
+			what: string;
+			describeErrcode?: ErrcodeDescriber;
+			judge?: (reply: DingTalkReply) => Verdict;
+		},
+	): Promise<IDataObject> {
+		const judge = options.judge ?? judgeOapi;
+		return await this.withAccessToken({ ...options, judge }, async (token) => {
+			const request = postJson(this.app.oapiBaseUrl, path, body);
+			request.qs = { access_token: token };
+			return await this.context.helpers.httpRequest(request);
+		});
+	}
+
+	/**
 	 * Uploads a file to DingTalk's media store (oapi.dingtalk.com/media/upload). This older API
 	 * takes the same app access token, but in the access_token query parameter.
 	 */
@@ -216,33 +258,40 @@ export class OpenApiClient {
 		};
 	}
 
-	fail(reply: DingTalkReply, what: string) {
-		return dingTalkError(this.context.getNode(), this.itemIndex, openApiFailure(reply, what));
+	fail(reply: DingTalkReply, what: string, describeErrcode?: ErrcodeDescriber) {
+		return dingTalkError(
+			this.context.getNode(),
+			this.itemIndex,
+			openApiFailure(reply, what, describeErrcode),
+		);
 	}
 
 	private async accessToken(): Promise<string> {
 		return await appTokenCache.get(this.app.tokenKey, async () => {
-			// The body stays empty: the credential's authenticate() adds the Client ID and Secret.
+			const credentials = await this.context.getCredentials(APP_CREDENTIAL, this.itemIndex);
 			const reply = parseReply(
 				await this.guarded(
 					async () =>
-						await this.context.helpers.httpRequestWithAuthentication.call(
-							this.context,
-							APP_CREDENTIAL,
-							postJson(this.app.apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {}),
+						await this.context.helpers.httpRequest(
+							postJson(this.app.apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {
+								appKey: this.app.appKey,
+								appSecret: String(credentials.appSecret ?? ''),
+							}),
 						),
 				),
 			);
-			const token = reply.body.accessToken;
-			if (reply.statusCode === 200 && typeof token === 'string' && token !== '') {
-				return { accessToken: token, expireIn: Number(reply.body.expireIn) || 7200 };
-			}
+			const issued = readIssuedToken(reply.statusCode, reply.body);
+			if (issued) return issued;
 			throw this.fail(reply, 'DingTalk did not issue an app access token');
 		});
 	}
 
 	private async withAccessToken(
-		options: RetryOptions & { what: string; judge?: (reply: DingTalkReply) => Verdict },
+		options: RetryOptions & {
+			what: string;
+			judge?: (reply: DingTalkReply) => Verdict;
+			describeErrcode?: ErrcodeDescriber;
+		},
 		send: (accessToken: string) => Promise<unknown>,
 	): Promise<IDataObject> {
 		const judge = options.judge ?? judgeOpenApi;
@@ -265,7 +314,7 @@ export class OpenApiClient {
 				retries++;
 				continue;
 			}
-			throw this.fail(reply, options.what);
+			throw this.fail(reply, options.what, options.describeErrcode);
 		}
 	}
 

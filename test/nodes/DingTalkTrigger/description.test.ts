@@ -194,7 +194,14 @@ describe('DingTalk App API credential', () => {
 			'outgoingToken',
 			'apiBaseUrl',
 			'oapiBaseUrl',
+			'accessToken',
+			'refreshAt',
+			'issuedFor',
 		]);
+		for (const hidden of ['accessToken', 'refreshAt', 'issuedFor']) {
+			expect(byName[hidden].type).toBe('hidden');
+		}
+		expect(byName.accessToken.typeOptions).toEqual({ expirable: true, password: true });
 		for (const secret of ['appSecret', 'eventToken', 'eventAesKey', 'outgoingToken']) {
 			expect(byName[secret].typeOptions).toEqual({ password: true });
 		}

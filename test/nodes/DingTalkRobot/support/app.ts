@@ -12,9 +12,10 @@ import type {
 } from 'n8n-workflow';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
+import { FakeContacts, FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
 import type {
 	FakeApp,
+	FakeContactsOptions,
 	FakeDingTalkOptions,
 	FakeOpenApiOptions,
 	RecordedRequest,
@@ -45,21 +46,28 @@ export interface TestApp {
 export interface TestServer {
 	fake: FakeDingTalk;
 	openApi: FakeOpenApi;
+	contacts: FakeContacts;
 }
 
 let counter = 0;
 
 /** Starts a fake with the OpenAPI per test file; resets it and the node's token cache before each test. */
 export function useFakeOpenApi(
-	options: { fake?: FakeDingTalkOptions; openApi?: FakeOpenApiOptions } = {},
+	options: {
+		fake?: FakeDingTalkOptions;
+		openApi?: FakeOpenApiOptions;
+		contacts?: FakeContactsOptions;
+	} = {},
 ): () => TestServer {
 	let server: TestServer | undefined;
 	beforeAll(async () => {
 		const fake = new FakeDingTalk(options.fake);
 		const openApi = new FakeOpenApi(options.openApi);
+		const contacts = new FakeContacts(openApi, options.contacts);
 		fake.use(openApi);
+		fake.use(contacts);
 		await fake.start();
-		server = { fake, openApi };
+		server = { fake, openApi, contacts };
 	});
 	afterAll(async () => {
 		await server?.fake.stop();

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DingTalkAppApi } from '../../../../../credentials/DingTalkAppApi.credentials';
 import { DingTalkRobot } from '../../../../../nodes/DingTalkRobot/DingTalkRobot.node';
 
 const description = new DingTalkRobot().description;
@@ -72,26 +71,27 @@ const FORMS: Record<string, string[]> = {
 };
 
 describe('node description', () => {
-	it('offers the App Robot resource beside Message, which stays the default', () => {
+	it('offers the App Robot and Contact resources after Message, which stays the default', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect(resource.default).toBe('message');
 		expect(resource.options?.map((option) => (option as { value: string }).value)).toEqual([
 			'message',
 			'appRobot',
+			'contact',
 		]);
 	});
 
-	it('asks for the robot credential on Message and the app credential on App Robot', () => {
+	it('asks for the robot credential on Message and the app credential on App Robot and Contact', () => {
 		expect(description.credentials).toEqual([
 			expect.objectContaining({
 				name: 'dingTalkRobotApi',
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact'] } },
 			}),
 			expect.objectContaining({
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact'] } },
 			}),
 		]);
 	});
@@ -140,51 +140,5 @@ describe('node description', () => {
 			)
 			.map((property) => property.name);
 		expect(optional.sort()).toEqual(['fileType', 'height', 'picUrl', 'videoType', 'width']);
-	});
-});
-
-describe('DingTalk App API credential authenticate()', () => {
-	const credential = new DingTalkAppApi();
-	const data = {
-		appKey: 'dingkey',
-		appSecret: 'app-secret',
-		apiBaseUrl: 'https://api.dingtalk.com',
-	};
-
-	it('adds the Client ID and Secret to the token request only', async () => {
-		const token = await credential.authenticate(data, {
-			method: 'POST',
-			baseURL: 'https://api.dingtalk.com',
-			url: '/v1.0/oauth2/accessToken',
-			body: {},
-		});
-		expect(token.body).toEqual({ appKey: 'dingkey', appSecret: 'app-secret' });
-
-		const send = {
-			method: 'POST' as const,
-			baseURL: 'https://api.dingtalk.com',
-			url: '/v1.0/robot/groupMessages/send',
-			body: { a: 1 },
-		};
-		expect(await credential.authenticate(data, send)).toBe(send);
-	});
-
-	it('never sends them to another host, even on the same path', async () => {
-		const elsewhere = {
-			method: 'POST' as const,
-			url: 'https://collector.example.com/v1.0/oauth2/accessToken',
-			body: {},
-		};
-		expect(await credential.authenticate(data, elsewhere)).toBe(elsewhere);
-	});
-
-	it('follows a custom API Base URL', async () => {
-		const custom = { ...data, apiBaseUrl: 'http://127.0.0.1:9999/' };
-		const token = await credential.authenticate(custom, {
-			method: 'POST',
-			url: 'http://127.0.0.1:9999/v1.0/oauth2/accessToken',
-			body: {},
-		});
-		expect(token.body).toMatchObject({ appKey: 'dingkey' });
 	});
 });

@@ -1,0 +1,34 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getDepartment } from '../../transport/contacts';
+import { openApiClient } from '../appRobot/common.descriptions';
+import type { ItemResult } from '../node.type';
+import type { NodeRun } from '../nodeRun';
+import {
+	contactOptions,
+	departmentIdProperty,
+	readContactOptions,
+	readDepartmentId,
+} from './common.descriptions';
+
+const properties: INodeProperties[] = [
+	departmentIdProperty('The department to get.'),
+	contactOptions,
+];
+
+const displayOptions = { show: { resource: ['contact'], operation: ['getDepartment'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+): Promise<ItemResult> {
+	const departmentId = readDepartmentId(this, itemIndex);
+	const client = await openApiClient(this, itemIndex, run);
+	return {
+		json: await getDepartment(client, departmentId, readContactOptions(this, itemIndex)),
+	};
+}
