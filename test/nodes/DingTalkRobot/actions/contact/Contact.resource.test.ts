@@ -246,3 +246,51 @@ describe('Contact → departments', () => {
 		expect(error.description).toContain('root department is 1');
 	});
 });
+
+describe('App Robot → Send to Users by mobile number', () => {
+	const sendByMobile = (mobiles: string) => ({
+		resource: 'appRobot',
+		operation: 'sendToUsers',
+		recipientsBy: 'mobiles',
+		mobiles,
+		msgKey: 'sampleText',
+		content: 'Welcome aboard',
+		options: {},
+	});
+
+	it('looks up each number’s user ID and messages those people, listing numbers DingTalk does not know', async () => {
+		const app = addApp(server(), { users: ['manager4220', 'staff0147'] });
+		const [item] = await run(app, sendByMobile('+86 13800138000, 13900139000\n13700000000'));
+		expect(item.json).toMatchObject({
+			userIdsByMobile: { '13800138000': 'manager4220', '13900139000': 'staff0147' },
+			unknownMobiles: ['13700000000'],
+			deliveredUserIds: ['manager4220', 'staff0147'],
+		});
+		expect(server().openApi.messages.map((message) => message.userId)).toEqual([
+			'manager4220',
+			'staff0147',
+		]);
+	});
+
+	it('sends nothing and names the parameter when no number is known', async () => {
+		const app = addApp(server(), { users: ['manager4220'] });
+		const error = await runExpectingError(app, sendByMobile('13700000000'));
+		expect(error.message).toContain('13700000000');
+		expect(error.description).toContain('parameter: mobiles');
+		expect(server().openApi.messages).toHaveLength(0);
+	});
+
+	it('keeps sending by user ID when Recipients By is not set (saved workflows)', async () => {
+		const app = addApp(server(), { users: ['staff0147'] });
+		const [item] = await run(app, {
+			resource: 'appRobot',
+			operation: 'sendToUsers',
+			userIds: 'staff0147',
+			msgKey: 'sampleText',
+			content: 'hi',
+			options: {},
+		});
+		expect(item.json.deliveredUserIds).toEqual(['staff0147']);
+		expect(requestsTo(server(), '/topapi/v2/user/getbymobile')).toHaveLength(0);
+	});
+});
