@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -24,8 +24,14 @@ import {
 } from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
 
-function failOnStatus(value: number, message: string) {
-	return { type: 'responseCode', properties: { value, message } } as IAuthenticateRuleResponseCode;
+const NO_TOKEN = 'none';
+
+function failOnBody(
+	key: string,
+	value: unknown,
+	message: string,
+): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key, value, message } };
 }
 
 /** Which app a stored token belongs to: a hash, so a changed Client ID, secret or host refetches. */
@@ -151,13 +157,16 @@ export class DingTalkAppApi implements ICredentialType {
 			description:
 				'Host of DingTalk’s older API (oapi): media upload, contacts, and the host on which the DingTalk Robot node accepts session webhooks. Change only for a proxy, a private DingTalk deployment, or local testing.',
 		},
-		// Filled by preAuthentication() for other nodes' requests; never shown.
+		// Filled by preAuthentication() for other nodes' requests; never shown. Not empty by default:
+		// n8n runs preAuthentication() for an empty expirable field before any request, the
+		// credential test included, and then saves the credential, which fails while it is unsaved.
+		// authenticate() asks for the first token through n8n's 401 retry instead.
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',
 			typeOptions: { expirable: true, password: true },
-			default: '',
+			default: NO_TOKEN,
 		},
 		{
 			displayName: 'Refresh At',
@@ -239,6 +248,7 @@ export class DingTalkAppApi implements ICredentialType {
 		const token = String(credentials.accessToken ?? '');
 		const fresh =
 			token !== '' &&
+			token !== NO_TOKEN &&
 			Date.now() < Number(credentials.refreshAt) &&
 			credentials.issuedFor === tokenOwner(credentials);
 		if (!fresh) throw new StoredTokenExpired();
@@ -253,12 +263,15 @@ export class DingTalkAppApi implements ICredentialType {
 
 	// Fetching an app access token proves the Client ID and Secret. The event token and aes_key
 	// cannot be checked against DingTalk; the trigger checks their shape when it is activated.
+	// DingTalk's refusals are read from the body: n8n's credential test shows only a generic
+	// "Bad request" for a 4xx it treats as an error.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.apiBaseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1.0/oauth2/accessToken',
+			url: CREDENTIAL_EXCHANGE_PATH,
 			method: 'POST',
 			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 			body: {
 				appKey: '={{$credentials.appKey}}',
@@ -266,13 +279,20 @@ export class DingTalkAppApi implements ICredentialType {
 			},
 		},
 		rules: [
-			failOnStatus(
-				400,
-				'DingTalk rejected the Client ID or Client Secret (invalidClientIdOrSecret). Copy both again from the app’s Credentials & Basic Info page.',
+			failOnBody(
+				'code',
+				'invalidClientIdOrSecret',
+				'DingTalk rejected the Client ID or Client Secret (invalidClientIdOrSecret). Copy both again from the app’s Credentials & Basic Info page (凭证与基础信息).',
 			),
-			failOnStatus(
-				403,
-				'DingTalk refused the request (403). Check that the app is enabled and that this server’s IP is allowed.',
+			failOnBody(
+				'code',
+				'Forbidden.AccessDenied.IpNotInWhiteList',
+				'DingTalk refused this server’s IP (Forbidden.AccessDenied.IpNotInWhiteList). Add it to the app’s server IP allow-list (服务器出口IP).',
+			),
+			failOnBody(
+				'accessToken',
+				undefined,
+				'DingTalk issued no access token. Check that the app is enabled and that API Base URL points at DingTalk (https://api.dingtalk.com).',
 			),
 		],
 	};

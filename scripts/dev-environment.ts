@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
+import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
 import { databaseFile, queryDatabase } from './n8n-database';
@@ -17,6 +19,7 @@ import {
 	credentialsFor,
 	loadExamples,
 	triggerEndpoints,
+	withStandInHrSystem,
 	type CredentialReference,
 	type ExampleWorkflow,
 	type TriggerEndpoint,
@@ -34,6 +37,52 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
 /** The conversation and sender of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
 const SANDBOX_USER = 'sandbox-user-01';
+
+/**
+ * The sandbox organisation's contacts: the people of the sandbox's sample events (a new hire
+ * managed by the sandbox user), and, in the stand-in HR directory, the row of the sample leaver,
+ * who as someone who left is no longer in DingTalk's contacts.
+ */
+function sandboxContacts(openApi: FakeOpenApi, now = Date.now()): FakeContacts {
+	return new FakeContacts(openApi, {
+		departments: [
+			{ dept_id: 2, name: 'Engineering', parent_id: 1, dept_manager_userid_list: [SANDBOX_USER] },
+		],
+		users: [
+			{
+				userid: SANDBOX_USER,
+				unionid: 'sandboxUnionUser01',
+				name: 'Sandbox User',
+				mobile: '13800000000',
+				title: 'Engineering Manager',
+				dept_id_list: [2],
+				hired_date: now - 3 * 365 * 86_400_000,
+			},
+			{
+				userid: 'sandbox-new-hire-01',
+				unionid: 'sandboxUnionNewHire01',
+				name: 'Wang Xiaoming',
+				mobile: '13800000001',
+				email: 'xiaoming.wang@example.com',
+				job_number: 'SBX-0042',
+				title: 'Frontend Engineer',
+				dept_id_list: [2],
+				manager_userid: SANDBOX_USER,
+				hired_date: now,
+			},
+		],
+	});
+}
+
+const SANDBOX_HR_ROWS = [
+	{
+		userid: 'sandbox-leaver-01',
+		name: 'Li Lei',
+		title: 'Backend Engineer',
+		dept_id_list: [2],
+		manager_userid: SANDBOX_USER,
+	},
+];
 
 export interface DevEnvironmentOptions {
 	/** Holds n8n-user/, state.json and n8n.log. */
@@ -66,6 +115,8 @@ export interface DevEnvironment {
 	n8n: N8nInstance;
 	sandbox: RunningSandbox;
 	openApi: FakeOpenApi;
+	/** The stand-in for the examples' HR system. */
+	hrDirectory: StandInDirectory;
 	state: DevState;
 	examples: ExampleWorkflow[];
 	credentials: CredentialFixture[];
@@ -85,7 +136,11 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 		endpoints.find(
 			(endpoint) => endpoint.mode === 'robot' && endpoint.workflow.file === 'command-bot.json',
 		) ?? endpoints.find((endpoint) => endpoint.mode === 'robot');
-	const event = endpoints.find((endpoint) => endpoint.mode === 'event');
+	const event =
+		endpoints.find(
+			(endpoint) =>
+				endpoint.mode === 'event' && endpoint.workflow.file === 'new-employee-welcome.json',
+		) ?? endpoints.find((endpoint) => endpoint.mode === 'event');
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
 	return { robot, event, robotUrl: url(robot), eventUrl: url(event) };
@@ -143,7 +198,6 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 
 	try {
 		const state = loadDevState(stateFile, userFolder);
-		const examples = loadExamples();
 		const openApi = new FakeOpenApi({
 			apps: [
 				{
@@ -157,7 +211,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		});
 		// The trigger URLs need n8n's port before n8n runs; the instance takes the same one.
 		const n8nPort = options.n8nPort ?? (await freePort());
-		const targets = sandboxTargets(examples, `http://127.0.0.1:${n8nPort}`);
+		const targets = sandboxTargets(loadExamples(), `http://127.0.0.1:${n8nPort}`);
 		const sandbox = await startSandbox({
 			port: options.sandboxPort ?? 0,
 			secrets: state.secrets,
@@ -167,6 +221,10 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
+		sandbox.fake.use(sandboxContacts(openApi));
+		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
+		sandbox.fake.use(hrDirectory);
+		const examples = withStandInHrSystem(loadExamples(), `${sandbox.fake.baseUrl}/stand-in/hr`);
 		log(`DingTalk sandbox listening on ${sandbox.pageUrl}`);
 
 		const credentials = credentialsForSandbox(examples, sandbox);
@@ -201,6 +259,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			n8n,
 			sandbox,
 			openApi,
+			hrDirectory,
 			state,
 			examples,
 			credentials,

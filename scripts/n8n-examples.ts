@@ -36,6 +36,22 @@ export function loadExamples(dir = examplesDir()): ExampleWorkflow[] {
 		});
 }
 
+/** The host the contact examples use for "your HR system"; `npm run dev` points it at the sandbox. */
+export const EXAMPLE_HR_SYSTEM = 'https://hr.example.com';
+
+/** The examples with their stand-in HR system at `standInUrl` (the sandbox's stand-in directory). */
+export function withStandInHrSystem(
+	examples: ExampleWorkflow[],
+	standInUrl: string,
+): ExampleWorkflow[] {
+	return examples.map(
+		(example) =>
+			JSON.parse(
+				JSON.stringify(example).split(EXAMPLE_HR_SYSTEM).join(standInUrl),
+			) as ExampleWorkflow,
+	);
+}
+
 export interface CredentialReference {
 	type: string;
 	id: string;

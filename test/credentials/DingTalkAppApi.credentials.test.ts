@@ -10,6 +10,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, INodeType } from 'n8n-work
 import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
 import { appTokenKey } from '../../nodes/DingTalkRobot/transport/accessTokenCache';
 import { runNode } from '../helpers/runNode';
+import { testCredential } from './credentialTester';
 import {
 	addApp,
 	bodyOf,
@@ -205,7 +206,11 @@ describe('DingTalk App API credential authenticate()', () => {
 			method: 'POST',
 			url: 'https://api.dingtalk.com/v1.0/robot/groupMessages/send',
 		};
-		for (const stale of [{ accessToken: '' }, { refreshAt: Date.now() - 1 }]) {
+		for (const stale of [
+			{ accessToken: 'none' },
+			{ accessToken: '' },
+			{ refreshAt: Date.now() - 1 },
+		]) {
 			await expect(credential.authenticate({ ...data, ...stale }, send)).rejects.toMatchObject({
 				response: { status: 401 },
 			});
@@ -213,5 +218,25 @@ describe('DingTalk App API credential authenticate()', () => {
 		expect(await credential.authenticate(data, send)).toMatchObject({
 			headers: { 'x-acs-dingtalk-access-token': 'tok-123' },
 		});
+	});
+});
+
+describe('DingTalk App API credential test (n8n-core RoutingNode)', () => {
+	it('passes with the right Client ID and Secret', async () => {
+		const app = addApp(server());
+		expect(await testCredential(new DingTalkAppApi(), app.credential)).toMatchObject({
+			status: 'OK',
+		});
+	});
+
+	it('names DingTalk’s code and where to copy the secret from when it is wrong', async () => {
+		const app = addApp(server());
+		const result = await testCredential(new DingTalkAppApi(), {
+			...app.credential,
+			appSecret: 'not-it',
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('invalidClientIdOrSecret');
+		expect(result.message).toContain('凭证与基础信息');
 	});
 });

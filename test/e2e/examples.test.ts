@@ -13,7 +13,12 @@ import type { ExecutionDetail, ExecutionStatus } from '../../scripts/n8n-executi
 import { loadExamples, triggerEndpoints, type ExampleWorkflow } from '../../scripts/n8n-examples';
 import type { N8nInstance } from '../../scripts/n8n-instance';
 import { repoRoot } from '../../scripts/n8n-runtime';
-import type { FakeDingTalk, FakeOpenApi, ReceivedMessage } from '../fake-dingtalk';
+import type {
+	FakeDingTalk,
+	FakeOpenApi,
+	ReceivedMessage,
+	StandInDirectory,
+} from '../fake-dingtalk';
 import {
 	eventPush,
 	openEventReply,
@@ -31,6 +36,8 @@ interface Context {
 	n8n: N8nInstance;
 	fake: FakeDingTalk;
 	openApi: FakeOpenApi;
+	/** The sandbox's stand-in for the examples' HR system. */
+	hrDirectory: StandInDirectory;
 	example: ExampleWorkflow;
 	/** Starts the example's main path, returns the answer and the execution it started. */
 	run(
@@ -203,7 +210,32 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(reply.body.text.content).toContain('Building your report.');
 	},
 
-	'new-employee-welcome.json': async ({ run, pushEvent, fake, n8n, example }) => {
+	'employee-left-notify-manager.json': async ({ run, pushEvent, fake, openApi }) => {
+		const { result, execution } = await run(() =>
+			pushEvent({
+				EventType: 'user_leave_org',
+				EventTime: Date.now(),
+				CorpId: 'dinge2ecorp0001',
+				eventId: 'e2eexampleleaver0000000000001',
+				timeStamp: String(Date.now()),
+				userId: ['sandbox-leaver-01'],
+			}),
+		);
+		expect(openEventReply(result.body, appKeys())).toBe('success');
+		expect(execution.status).toBe('success');
+		// The leaver's manager, found through the HR row and DingTalk's contacts, got a 1:1 message.
+		expect(openApi.messages).toMatchObject([
+			{ via: 'single', userId: 'sandbox-user-01', msgKey: 'sampleMarkdown' },
+		]);
+		expect(String(openApi.messages[0].msgParam.text)).toContain(
+			'Hi Sandbox User, Li Lei (Backend Engineer) left today.',
+		);
+		const lookups = fake.requests.filter((request) => request.path === '/topapi/v2/user/get');
+		expect(lookups.map((request) => JSON.parse(request.rawBody).userid)).toEqual([
+			'sandbox-user-01',
+		]);
+	},
+	'new-employee-welcome.json': async ({ run, pushEvent, fake, n8n, example, hrDirectory }) => {
 		const { result, execution } = await run(() =>
 			pushEvent({
 				EventType: 'user_add_org',
@@ -211,16 +243,30 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				CorpId: 'dinge2ecorp0001',
 				eventId: 'e2eexamplewelcome000000000001',
 				timeStamp: String(Date.now()),
-				userId: ['e2e-new-hire-01', 'e2e-new-hire-02'],
+				userId: ['sandbox-new-hire-01'],
 			}),
 		);
 		expect(result.status).toBe(200);
 		expect(openEventReply(result.body, appKeys())).toBe('success');
 		expect(execution.status).toBe('success');
+		// Get Employee read the person behind the ID, with the app token in the query.
+		const [lookup] = fake.requests.filter((request) => request.path === '/topapi/v2/user/get');
+		expect(JSON.parse(lookup.rawBody)).toMatchObject({ userid: 'sandbox-new-hire-01' });
+		expect(lookup.query.access_token).toEqual(expect.any(String));
 		const message = deliveredByRobot(fake).body;
 		expect(message.msgtype).toBe('markdown');
-		expect(message.markdown.text).toContain('@e2e-new-hire-01 @e2e-new-hire-02');
-		expect(message.at).toEqual({ atUserIds: ['e2e-new-hire-01', 'e2e-new-hire-02'] });
+		expect(message.markdown.title).toBe('Welcome Wang Xiaoming');
+		expect(message.markdown.text).toContain('@sandbox-new-hire-01 joins us as Frontend Engineer');
+		expect(message.at).toEqual({ atUserIds: ['sandbox-new-hire-01'] });
+		expect(hrDirectory.rows.get('sandbox-new-hire-01')).toMatchObject({
+			name: 'Wang Xiaoming',
+			mobile: '13800000001',
+			email: 'xiaoming.wang@example.com',
+			job_number: 'SBX-0042',
+			dept_id_list: [2],
+			manager_userid: 'sandbox-user-01',
+			hired_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+		});
 
 		// DingTalk's URL check is answered and starts nothing.
 		const check = await pushEvent({ EventType: 'check_url' });
@@ -273,6 +319,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				n8n: n8n(),
 				fake: fake(),
 				openApi: dev().openApi,
+				hrDirectory: dev().hrDirectory,
 				example,
 				run: async (start, statuses) => await runExample(example, start, statuses),
 				postToWebhook: async (body, headers) => {

@@ -51,6 +51,7 @@ const DOCUMENTED = [
 	'alert-relay.json',
 	'command-bot-long-job.json',
 	'command-bot.json',
+	'employee-left-notify-manager.json',
 	'github-to-dingtalk-markdown.json',
 	'jira-to-dingtalk-action-card.json',
 	'new-employee-welcome.json',

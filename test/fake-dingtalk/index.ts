@@ -22,3 +22,5 @@ export type {
 export type { FakeExtension } from './routing';
 export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
 export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';
+export { StandInDirectory, STAND_IN_DIRECTORY_PATH } from './standInDirectory';
+export type { DirectoryRow } from './standInDirectory';

@@ -219,10 +219,12 @@ describe('DingTalk App API credential', () => {
 		expect(credential.test.request.baseURL).toContain('$credentials.apiBaseUrl');
 		expect(credential.test.rules?.map((rule) => rule.properties)).toEqual([
 			expect.objectContaining({
-				value: 400,
-				message: expect.stringContaining('invalidClientIdOrSecret'),
+				key: 'code',
+				value: 'invalidClientIdOrSecret',
+				message: expect.stringContaining('凭证与基础信息'),
 			}),
-			expect.objectContaining({ value: 403 }),
+			expect.objectContaining({ key: 'code', value: 'Forbidden.AccessDenied.IpNotInWhiteList' }),
+			expect.objectContaining({ key: 'accessToken', value: undefined }),
 		]);
 	});
 
