@@ -49,7 +49,9 @@ const requestNode: INodeType = {
 		const helper = this.getNodeParameter('helper', 0) as string;
 		const response =
 			helper === 'request'
-				? await this.helpers.requestWithAuthentication.call(this, 'dingTalkAppApi', {
+				? // Many built-in nodes still use the older helper, whose retry differs: cover both.
+					// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+					await this.helpers.requestWithAuthentication.call(this, 'dingTalkAppApi', {
 						method: 'POST',
 						uri: url,
 						body,
