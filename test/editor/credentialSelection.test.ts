@@ -30,6 +30,8 @@ describe('which credential the editor shows', () => {
 		],
 		[{ resource: 'appRobot', operation: 'sendToGroup' }, ['dingTalkAppApi']],
 		[{ resource: 'appRobot', operation: 'reply' }, ['dingTalkAppApi']],
+		[{ resource: 'contact', operation: 'getUser' }, ['dingTalkAppApi']],
+		[{ resource: 'contact', operation: 'listDepartmentUsers' }, ['dingTalkAppApi']],
 		[{}, ['dingTalkRobotApi']],
 	])('saved parameters %j show %j', (saved, expected) => {
 		expect(shownCredentials(saved as INodeParameters)).toEqual(expected);

@@ -41,7 +41,7 @@ const actions = description.properties
 	);
 
 const credentialType = (resource: string) =>
-	resource === 'appRobot' ? APP_CREDENTIAL_TYPE : ROBOT_CREDENTIAL_TYPE;
+	resource === 'message' ? ROBOT_CREDENTIAL_TYPE : APP_CREDENTIAL_TYPE;
 
 describe('a new user in the n8n editor', () => {
 	let env: DevEnvironment;
