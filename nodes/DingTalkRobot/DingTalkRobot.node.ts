@@ -4,16 +4,34 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import * as appRobot from './actions/appRobot/AppRobot.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
+import { sendAndWaitWebhook } from './actions/sendAndWait/webhook';
 import { operationSubtitle } from './subtitle';
+
+/** The resume URLs of Send and Wait for Response: a GET shows a page, a POST answers. */
+const resumeWebhook = (httpMethod: 'GET' | 'POST'): IWebhookDescription => ({
+	name: 'default',
+	httpMethod,
+	responseMode: 'onReceived',
+	responseData: '',
+	path: '={{ $nodeId }}',
+	restartWebhook: true,
+	isFullPath: true,
+});
 
 const operations = [...message.description, ...appRobot.description, ...contact.description];
 
+// Not a trigger: its webhooks are the resume URLs n8n serves while a Send and Wait execution
+// waits; nothing is registered at DingTalk, so there are no webhookMethods.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class DingTalkRobot implements INodeType {
 	// The lint rule wants a literal subtitle; this one is built from the operation lists instead.
 	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
@@ -30,6 +48,7 @@ export class DingTalkRobot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		webhooks: [resumeWebhook('GET'), resumeWebhook('POST')],
 		// The credential follows the resource, but no credential may be shown by `show` on every
 		// resource value: n8n's editor would then take Resource for the authentication selector, hide
 		// it, and set it from whichever credential it picks first (a new node opened App Robot).
@@ -82,5 +101,9 @@ export class DingTalkRobot implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }

@@ -47,6 +47,8 @@ export interface RunNodeOptions {
 export interface RunNodeResult {
 	output: INodeExecutionData[];
 	requests: IHttpRequestOptions[];
+	/** What the run left for n8n: the wait of a Send and Wait, and whether resumes are signed. */
+	context: { waitTill?: Date; signatureValidationRequired?: boolean };
 }
 
 /** A credential's stored data with the defaults of fields it lacks, as n8n decrypts it. */
@@ -98,7 +100,9 @@ function fakeCredentialsHelper(
 			const credentialType = credentialTypes[type];
 			const authenticate = credentialType?.authenticate;
 			const result =
-				typeof authenticate === 'function' ? await authenticate(data, requestOptions) : requestOptions;
+				typeof authenticate === 'function'
+					? await authenticate(data, requestOptions)
+					: requestOptions;
 			requests.push(result);
 			return result;
 		},
@@ -124,7 +128,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		parameters: options.parameters,
 		continueOnFail: options.continueOnFail,
 		credentials: Object.fromEntries(
-			Object.keys(options.credentials ?? {}).map((type) => [type, { id: `cred-${type}`, name: type }]),
+			Object.keys(options.credentials ?? {}).map((type) => [
+				type,
+				{ id: `cred-${type}`, name: type },
+			]),
 		),
 	};
 	const workflow = new Workflow({
@@ -153,11 +160,21 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const items: INodeExecutionData[] =
 		options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };
-	const executeData: IExecuteData = { node, data: inputData, source: { main: [null] } } as unknown as IExecuteData;
+	const executeData: IExecuteData = {
+		node,
+		data: inputData,
+		source: { main: [null] },
+	} as unknown as IExecuteData;
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: {}, lastNodeExecuted: undefined },
-		executionData: { contextData: {}, nodeExecutionStack: [], waitingExecution: {}, waitingExecutionSource: {}, metadata: {} },
+		executionData: {
+			contextData: {},
+			nodeExecutionStack: [],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+			metadata: {},
+		},
 	} as unknown as IRunExecutionData;
 
 	const context = new ExecuteContext(
@@ -173,5 +190,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		[],
 	);
 	const result = await nodeType.execute!.call(context);
-	return { output: (result as INodeExecutionData[][])[0], requests };
+	const { waitTill, validateSignature } = runExecutionData as {
+		waitTill?: Date;
+		validateSignature?: boolean;
+	};
+	return {
+		output: (result as INodeExecutionData[][])[0],
+		requests,
+		context: { waitTill, signatureValidationRequired: validateSignature },
+	};
 }

@@ -4,8 +4,21 @@ import type { NodeRun } from './nodeRun';
 
 /** Every resource of the node and its operations, as saved in workflows. */
 export type DingTalkRobotType = {
-	message: 'sendText' | 'sendMarkdown' | 'sendLink' | 'sendActionCard' | 'sendFeedCard' | 'sendRaw';
-	appRobot: 'sendToGroup' | 'sendToUsers' | 'reply' | 'uploadMedia' | 'downloadFile';
+	message:
+		| 'sendText'
+		| 'sendMarkdown'
+		| 'sendLink'
+		| 'sendActionCard'
+		| 'sendFeedCard'
+		| 'sendRaw'
+		| 'sendAndWait';
+	appRobot:
+		| 'sendToGroup'
+		| 'sendToUsers'
+		| 'reply'
+		| 'uploadMedia'
+		| 'downloadFile'
+		| 'sendAndWait';
 	contact:
 		| 'getUser'
 		| 'getUserByMobile'
@@ -36,6 +49,11 @@ export interface Operation {
 	 * operations whose requests go through run.inOrder, so they still leave in item order.
 	 */
 	readsAhead?: boolean;
+	/**
+	 * Send and Wait: the operation runs once, for the first item, and puts the execution to wait;
+	 * the router passes the input items on (n8n replaces them with the answer when it resumes).
+	 */
+	runsOnce?: boolean;
 }
 
 export type ResourceOperations<R extends DingTalkRobotResource> = Record<

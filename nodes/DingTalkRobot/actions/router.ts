@@ -90,6 +90,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const run = new NodeRun(this);
 	const start = (itemIndex: number) => settle(handler.execute.call(this, itemIndex, run));
 
+	if (handler.runsOnce === true && items.length > 0) {
+		const settled = await start(0);
+		if (!settled.ok) {
+			const error = toItemError(this.getNode(), settled.error, 0);
+			if (!this.continueOnFail()) {
+				run.stop(0);
+				throw error;
+			}
+			run.done(0);
+			return [[{ json: continueOnFailJson(error), pairedItem: { item: 0 } }]];
+		}
+		run.done(0);
+		return [items.map((item, itemIndex) => ({ ...item, pairedItem: { item: itemIndex } }))];
+	}
+
 	const output: INodeExecutionData[] = [];
 	const readsAhead = handler.readsAhead === true;
 	let next = readsAhead && items.length > 0 ? start(0) : undefined;

@@ -82,13 +82,14 @@ export interface NextNode {
 
 /**
  * Webhook (POST /webhook/<path>, answering with the last node's first item, or its first binary
- * with `response: 'binary'`) → the given nodes; `{{ $json.body.x }}` reads the posted JSON.
+ * with `response: 'binary'`, or at once with `'immediately'`) → the given nodes;
+ * `{{ $json.body.x }}` reads the posted JSON.
  */
 export function webhookWorkflow(options: {
 	id: string;
 	path: string;
 	then: NextNode[];
-	response?: 'json' | 'binary';
+	response?: 'json' | 'binary' | 'immediately';
 }): WorkflowFixture {
 	const { id, path } = options;
 	return workflow(
@@ -104,7 +105,7 @@ export function webhookWorkflow(options: {
 				{
 					httpMethod: 'POST',
 					path,
-					responseMode: 'lastNode',
+					responseMode: options.response === 'immediately' ? 'onReceived' : 'lastNode',
 					...(options.response === 'binary' ? { responseData: 'firstEntryBinary' } : {}),
 					options: {},
 				},

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceOperations } from '../node.type';
 import * as downloadFile from './downloadFile.operation';
 import * as reply from './reply.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
 import * as uploadMedia from './uploadMedia.operation';
@@ -10,6 +11,7 @@ import * as uploadMedia from './uploadMedia.operation';
 export const operations: ResourceOperations<'appRobot'> = {
 	downloadFile,
 	reply,
+	sendAndWait: { ...sendAndWait, runsOnce: true },
 	sendToGroup,
 	sendToUsers,
 	uploadMedia,
@@ -45,6 +47,13 @@ export const description: INodeProperties[] = [
 				action: 'Reply to a received message',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description:
+					'Send a card to a group or people and wait until someone answers (an approval, a text, a form)',
+				action: 'Send an app robot card and wait for a response',
+			},
+			{
 				name: 'Send to Group',
 				value: 'sendToGroup',
 				description: 'Send a message to a group the robot is in',
@@ -68,6 +77,7 @@ export const description: INodeProperties[] = [
 	},
 	...downloadFile.description,
 	...reply.description,
+	...sendAndWait.description,
 	...sendToGroup.description,
 	...sendToUsers.description,
 	...uploadMedia.description,

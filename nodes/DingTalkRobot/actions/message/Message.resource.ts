@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation, ResourceOperations } from '../node.type';
 import * as sendActionCard from './sendActionCard.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendFeedCard from './sendFeedCard.operation';
 import * as sendLink from './sendLink.operation';
 import * as sendMarkdown from './sendMarkdown.operation';
@@ -13,6 +14,7 @@ const readingAhead = (operation: Operation): Operation => ({ ...operation, reads
 
 export const operations: ResourceOperations<'message'> = {
 	sendActionCard: readingAhead(sendActionCard),
+	sendAndWait: { ...sendAndWait, runsOnce: true },
 	sendFeedCard: readingAhead(sendFeedCard),
 	sendLink: readingAhead(sendLink),
 	sendMarkdown: readingAhead(sendMarkdown),
@@ -33,6 +35,13 @@ export const description: INodeProperties[] = [
 				value: 'sendActionCard',
 				description: 'Send a card with a markdown body and one or several buttons',
 				action: 'Send an action card',
+			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description:
+					'Send a card with buttons or a form link, and wait until someone answers (an approval, a text, a form)',
+				action: 'Send a card and wait for a response',
 			},
 			{
 				name: 'Send Feed Card',
@@ -111,6 +120,7 @@ export const description: INodeProperties[] = [
 			'When the session webhook expires (milliseconds): sessionWebhookExpiresAt of a DingTalk Trigger item, or sessionWebhookExpiredTime of a raw robot message. The node fails clearly instead of sending when it has passed. Leave empty to skip the check.',
 	},
 	...sendActionCard.description,
+	...sendAndWait.description,
 	...sendFeedCard.description,
 	...sendLink.description,
 	...sendMarkdown.description,

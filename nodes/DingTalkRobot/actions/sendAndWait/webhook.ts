@@ -1,0 +1,54 @@
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { readFormAnswer } from '../../domain/sendAndWait/formFields';
+import {
+	confirmationPage,
+	customFormPage,
+	FREE_TEXT_FIELD,
+	freeTextPage,
+	recordedPage,
+} from '../../domain/sendAndWait/pages';
+import { readSendAndWaitConfig, webhookReader } from './config';
+
+/**
+ * A person opened or submitted one of the card's links. A GET only shows a page (the approval's
+ * confirmation, or the answer form); a POST records the answer and resumes the workflow with the
+ * output n8n's own Send and Wait nodes give: data.approved, data.text or data.<field label>.
+ */
+export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const config = readSendAndWaitConfig(webhookReader(this));
+	const request = this.getRequestObject();
+	const page = (status: number, html: string): IWebhookResponseData => {
+		const response = this.getResponseObject();
+		response.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
+		response.send(html);
+		return { noWebhookResponse: true };
+	};
+	const resume = (data: Record<string, unknown>): IWebhookResponseData => ({
+		webhookResponse: recordedPage(),
+		workflowData: [[{ json: { data } }]],
+	});
+
+	if (config.responseType === 'approval') {
+		const approved = request.query.approved === 'true';
+		if (request.method !== 'POST') return page(200, confirmationPage(config, approved));
+		return resume({ approved });
+	}
+	if (request.method !== 'POST') {
+		return page(
+			200,
+			config.responseType === 'freeText'
+				? freeTextPage(config)
+				: customFormPage(config, config.fields),
+		);
+	}
+	const body = (this.getBodyData() ?? {}) as Record<string, unknown>;
+	if (config.responseType === 'freeText') {
+		const text = String(body[FREE_TEXT_FIELD] ?? '').trim();
+		if (!text) return page(400, freeTextPage(config, 'Write a response before you submit it.'));
+		return resume({ text });
+	}
+	const answer = readFormAnswer(config.fields, body);
+	if (!answer.ok) return page(400, customFormPage(config, config.fields, answer.problem));
+	return resume(answer.data);
+}

@@ -1,0 +1,193 @@
+// Send and Wait for Response inside a real n8n: the workflow posts the card to the fake DingTalk
+// and waits; the test takes the resume URLs from what DingTalk received and opens them as a
+// person would (GET shows a page and decides nothing, POST answers). A tampered signature gets
+// 401 and resumes nothing, a second answer finds nothing to do, and a time limit resumes the
+// workflow without an answer.
+import { nodeOutput } from '../../scripts/n8n-executions';
+import type { ExecutionDetail } from '../../scripts/n8n-executions';
+import { FakeDingTalk } from '../fake-dingtalk';
+import { robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
+import { useN8n } from './support/n8n';
+import { failureOf, post } from './support/runs';
+import { robotNode, webhookWorkflow } from './support/workflows';
+
+const TOKEN = 'e2esendandwait0000000000000000000000000000000000000000000000000001';
+const robot = { type: 'dingTalkRobotApi', data: {}, ...ROBOT_CREDENTIAL };
+const after = {
+	name: 'After the Answer',
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	parameters: {},
+};
+
+const ask = (id: string, path: string, parameters: Record<string, unknown>) =>
+	webhookWorkflow({
+		id,
+		path,
+		response: 'immediately',
+		then: [
+			robotNode(
+				'Ask',
+				{
+					operation: 'sendAndWait',
+					cardTitle: 'Deploy v2.3 to production?',
+					message: 'All checks passed.',
+					...parameters,
+				},
+				robot,
+			),
+			after,
+		],
+	});
+
+const WORKFLOWS = {
+	approval: ask('e2eSendWaitAppr1', 'e2e-wait-approval', {
+		approvalOptions: {
+			values: { approvalType: 'double', approveLabel: 'Deploy', disapproveLabel: 'Stop' },
+		},
+	}),
+	freeText: ask('e2eSendWaitText1', 'e2e-wait-text', { responseType: 'freeText' }),
+	form: ask('e2eSendWaitForm1', 'e2e-wait-form', {
+		responseType: 'customForm',
+		formFields: {
+			values: [
+				{ fieldLabel: 'Version', fieldType: 'text', requiredField: true },
+				{ fieldLabel: 'Replicas', fieldType: 'number' },
+			],
+		},
+	}),
+	timeout: ask('e2eSendWaitTime1', 'e2e-wait-timeout', {
+		options: {
+			limitWaitTime: {
+				values: { limitType: 'afterTimeInterval', resumeAmount: 0.02, resumeUnit: 'minutes' },
+			},
+		},
+	}),
+};
+
+describe('Send and Wait for Response in a real n8n', () => {
+	const fake = new FakeDingTalk({ robots: [{ token: TOKEN }] });
+	const n8n = useN8n(async () => ({
+		name: 'send-and-wait',
+		credentials: [robotCredential({ accessToken: TOKEN, baseUrl: await fake.start() })],
+		workflows: Object.values(WORKFLOWS),
+	}));
+	beforeEach(() => fake.reset());
+	afterAll(async () => await fake.stop());
+
+	/** Starts the workflow and waits until it waits; returns the card DingTalk received. */
+	async function startAndWait(workflow: keyof typeof WORKFLOWS) {
+		const fixture = WORKFLOWS[workflow];
+		const before = (await n8n().executions.list(fixture.id)).length;
+		await post(n8n().webhookUrl(String(fixture.nodes[0].parameters.path)), { release: 'v2.3' });
+		const executions = await n8n().executions.waitFor(fixture.id, before + 1, {
+			statuses: ['waiting'],
+		});
+		expect(fake.received).toHaveLength(1);
+		const card = fake.received[0].body.actionCard as Record<string, unknown>;
+		return { card, execution: executions[executions.length - 1], fixture };
+	}
+
+	/** The execution once it no longer waits or runs. */
+	async function finished(execution: ExecutionDetail) {
+		for (let attempt = 0; attempt < 150; attempt++) {
+			const current = await n8n().executions.get(execution.id);
+			if (!['waiting', 'running', 'new'].includes(current.status)) return current;
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		return await n8n().executions.get(execution.id);
+	}
+
+	const statusOf = async (execution: ExecutionDetail) =>
+		(await n8n().executions.get(execution.id)).status;
+
+	it('approval: the link shows a confirmation page, a tampered signature gets 401, the POST resumes with data.approved', async () => {
+		const { card, execution } = await startAndWait('approval');
+		const [deploy, stop] = card.btns as Array<{ title: string; actionURL: string }>;
+		expect([deploy.title, stop.title]).toEqual(['Deploy', 'Stop']);
+		expect(deploy.actionURL.startsWith(`${n8n().baseUrl}/webhook-waiting/${execution.id}/`)).toBe(
+			true,
+		);
+
+		// A person (or a link preview) opens the link: a page, no decision.
+		const page = await fetch(deploy.actionURL);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('<form method="post">');
+		expect(html).toContain('Deploy v2.3 to production?');
+		expect(await statusOf(execution)).toBe('waiting');
+
+		const tampered = new URL(deploy.actionURL);
+		tampered.searchParams.set('signature', '0'.repeat(64));
+		expect((await fetch(tampered, { method: 'POST' })).status).toBe(401);
+		const swapped = new URL(deploy.actionURL);
+		swapped.searchParams.set('approved', 'false');
+		expect((await fetch(swapped, { method: 'POST' })).status).toBe(401);
+		expect(await statusOf(execution)).toBe('waiting');
+
+		const answer = await fetch(deploy.actionURL, { method: 'POST' });
+		expect(answer.status).toBe(200);
+		expect(await answer.text()).toContain('your response is recorded');
+		const done = await finished(execution);
+		expect(failureOf(done).status).toBe('success');
+		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { approved: true } }]);
+		expect(nodeOutput(done.data, 'After the Answer')).toEqual([{ data: { approved: true } }]);
+
+		// Clicking again, or the other button, changes nothing.
+		const again = await fetch(stop.actionURL, { method: 'POST' });
+		expect(again.status).toBeLessThan(500);
+		expect(nodeOutput((await n8n().executions.get(execution.id)).data, 'Ask')).toEqual([
+			{ data: { approved: true } },
+		]);
+	});
+
+	it('free text: the Respond page posts the answer as data.text', async () => {
+		const { card, execution } = await startAndWait('freeText');
+		const url = String(card.singleURL);
+		const page = await (await fetch(url)).text();
+		expect(page).toContain('<textarea id="text" name="text" required>');
+		const empty = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'text=',
+		});
+		expect(empty.status).toBe(400);
+		expect(await statusOf(execution)).toBe('waiting');
+
+		await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ text: 'Wait until 18:00, please' }).toString(),
+		});
+		const done = await finished(execution);
+		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { text: 'Wait until 18:00, please' } }]);
+	});
+
+	it('custom form: the fields come back under their labels', async () => {
+		const { card, execution } = await startAndWait('form');
+		const url = String(card.singleURL);
+		const page = await (await fetch(url)).text();
+		expect(page).toContain('Version *');
+		await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ 'field-0': 'v2.3.1', 'field-1': '3' }).toString(),
+		});
+		const done = await finished(execution);
+		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { Version: 'v2.3.1', Replicas: 3 } }]);
+	});
+
+	it('a time limit resumes the workflow without an answer, with the input items', async () => {
+		const { execution } = await startAndWait('timeout');
+		// n8n's wait tracker looks for due executions about once a minute.
+		let done = await n8n().executions.get(execution.id);
+		for (let waited = 0; done.status === 'waiting' && waited < 100_000; waited += 1000) {
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			done = await n8n().executions.get(execution.id);
+		}
+		done = await finished(execution);
+		expect(failureOf(done).status).toBe('success');
+		const [output] = nodeOutput(done.data, 'After the Answer');
+		expect(output).toMatchObject({ body: { release: 'v2.3' } });
+	}, 150_000);
+});
