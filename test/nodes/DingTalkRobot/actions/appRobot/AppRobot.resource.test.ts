@@ -96,7 +96,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the five App Robot operations', () => {
+	it('has the six App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
@@ -105,6 +105,7 @@ describe('node description', () => {
 		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
 			'downloadFile',
 			'reply',
+			'sendAndWait',
 			'sendToGroup',
 			'sendToUsers',
 			'uploadMedia',
