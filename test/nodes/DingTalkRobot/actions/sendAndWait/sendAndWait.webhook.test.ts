@@ -1,0 +1,164 @@
+/**
+ * The node's webhook() while an execution waits: what each link shows, what each answer resumes
+ * the workflow with, and what a wrong answer gets. n8n itself checks the signature before it
+ * calls webhook() (tested in a real n8n in test/e2e/sendAndWait.test.ts).
+ */
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { sendAndWaitWebhook } from '../../../../../nodes/DingTalkRobot/actions/sendAndWait/webhook';
+
+const get =
+	jest.requireActual<(object: unknown, path: string, fallback?: unknown) => unknown>('lodash/get');
+
+function call(
+	parameters: Record<string, unknown>,
+	request: {
+		method: 'GET' | 'POST';
+		query?: Record<string, string>;
+		body?: Record<string, unknown>;
+	},
+) {
+	const sent: { status?: number; type?: string; html?: string } = {};
+	const response = {
+		status(code: number) {
+			sent.status = code;
+			return response;
+		},
+		setHeader(name: string, value: string) {
+			if (name.toLowerCase() === 'content-type') sent.type = value;
+			return response;
+		},
+		send(body: string) {
+			sent.html = body;
+			return response;
+		},
+	};
+	const context = {
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			get(
+				{ cardTitle: 'Deploy v2.3?', message: 'Checks <b>passed</b>', ...parameters },
+				name,
+				fallback,
+			),
+		getNode: () => ({ name: 'Ask', type: 'dingTalkRobot', typeVersion: 1, parameters: {} }),
+		getRequestObject: () => ({ method: request.method, query: request.query ?? {} }),
+		getResponseObject: () => response,
+		getBodyData: () => request.body ?? {},
+	} as unknown as IWebhookFunctions;
+	return { result: sendAndWaitWebhook.call(context), sent };
+}
+
+describe('Send and Wait webhook: approval', () => {
+	const double = {
+		approvalOptions: {
+			values: { approvalType: 'double', approveLabel: 'Deploy', disapproveLabel: 'Stop' },
+		},
+	};
+
+	it('answers a GET with a confirmation page and resumes nothing', async () => {
+		const { result, sent } = call(double, { method: 'GET', query: { approved: 'false' } });
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(200);
+		expect(sent.type).toBe('text/html; charset=utf-8');
+		expect(sent.html).toContain(
+			'<form method="post"><button type="submit" class="decline">Stop</button>',
+		);
+		// The message is shown as text, never as HTML.
+		expect(sent.html).toContain('Checks &lt;b&gt;passed&lt;/b&gt;');
+		expect(sent.html).not.toContain('<script');
+	});
+
+	it.each([
+		['true', true],
+		['false', false],
+	])('resumes a POST with approved=%s as data.approved', async (query, approved) => {
+		const { result } = call(double, { method: 'POST', query: { approved: query } });
+		expect(await result).toMatchObject({
+			workflowData: [[{ json: { data: { approved } } }]],
+			webhookResponse: expect.stringContaining('your response is recorded'),
+		});
+	});
+});
+
+describe('Send and Wait webhook: free text and custom form', () => {
+	it('shows the free-text page and resumes with data.text, refusing an empty answer', async () => {
+		const page = call({ responseType: 'freeText' }, { method: 'GET' });
+		expect(await page.result).toEqual({ noWebhookResponse: true });
+		expect(page.sent.html).toContain('<textarea id="text" name="text" required>');
+
+		const empty = call({ responseType: 'freeText' }, { method: 'POST', body: { text: '  ' } });
+		expect(await empty.result).toEqual({ noWebhookResponse: true });
+		expect(empty.sent.status).toBe(400);
+		expect(empty.sent.html).toContain('Write a response');
+
+		const answered = call(
+			{ responseType: 'freeText' },
+			{ method: 'POST', body: { text: ' Later ' } },
+		);
+		expect(await answered.result).toMatchObject({
+			workflowData: [[{ json: { data: { text: 'Later' } } }]],
+		});
+	});
+
+	const form = {
+		responseType: 'customForm',
+		formFields: {
+			values: [
+				{ fieldLabel: 'Version', fieldType: 'text', requiredField: true },
+				{ fieldLabel: 'Replicas', fieldType: 'number' },
+				{ fieldLabel: 'Contact', fieldType: 'email' },
+				{
+					fieldLabel: 'Window',
+					fieldType: 'dropdown',
+					fieldOptions: { values: [{ option: 'Now' }, { option: 'Tonight' }] },
+				},
+			],
+		},
+	};
+
+	it('shows every field, and resumes with the answers under their labels', async () => {
+		const page = call(form, { method: 'GET' });
+		await page.result;
+		for (const label of ['Version *', 'Replicas', 'Contact', 'Window'])
+			expect(page.sent.html).toContain(label);
+		expect(page.sent.html).toContain('<option>Tonight</option>');
+
+		const answered = call(form, {
+			method: 'POST',
+			body: {
+				'field-0': 'v2.3.1',
+				'field-1': '3',
+				'field-2': 'ops@example.com',
+				'field-3': 'Tonight',
+			},
+		});
+		expect(await answered.result).toMatchObject({
+			workflowData: [
+				[
+					{
+						json: {
+							data: {
+								Version: 'v2.3.1',
+								Replicas: 3,
+								Contact: 'ops@example.com',
+								Window: 'Tonight',
+							},
+						},
+					},
+				],
+			],
+		});
+	});
+
+	it.each([
+		[{ 'field-1': '3' }, '"Version" is required'],
+		[{ 'field-0': 'v2', 'field-1': 'three' }, '"Replicas" must be a number'],
+		[{ 'field-0': 'v2', 'field-2': 'not-an-address' }, '"Contact" must be an email address'],
+		[{ 'field-0': 'v2', 'field-3': 'Someday' }, '"Window" must be one of its options'],
+	])('answers %j with the form again, saying why, and resumes nothing', async (body, problem) => {
+		const { result, sent } = call(form, { method: 'POST', body });
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(400);
+		expect(sent.html).toContain(problem.replace(/"/g, '&quot;'));
+	});
+});
