@@ -5,14 +5,19 @@
 // workflow without an answer.
 import { nodeOutput } from '../../scripts/n8n-executions';
 import type { ExecutionDetail } from '../../scripts/n8n-executions';
-import { FakeDingTalk } from '../fake-dingtalk';
-import { robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
+import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { randomAppKeys } from './support/dingtalk';
+import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post } from './support/runs';
 import { robotNode, webhookWorkflow } from './support/workflows';
 
 const TOKEN = 'e2esendandwait0000000000000000000000000000000000000000000000000001';
 const robot = { type: 'dingTalkRobotApi', data: {}, ...ROBOT_CREDENTIAL };
+const keys = randomAppKeys();
+const GROUP = 'cidE2eSendWait01==';
+const APP = { id: 'e2eSendWaitApp01', name: 'E2E send and wait app' };
+const app = { type: 'dingTalkAppApi', data: {}, ...APP };
 const after = {
 	name: 'After the Answer',
 	type: 'n8n-nodes-base.noOp',
@@ -56,6 +61,27 @@ const WORKFLOWS = {
 			],
 		},
 	}),
+	appGroup: webhookWorkflow({
+		id: 'e2eSendWaitAppG1',
+		path: 'e2e-wait-app-group',
+		response: 'immediately',
+		then: [
+			robotNode(
+				'Ask',
+				{
+					resource: 'appRobot',
+					operation: 'sendAndWait',
+					sendAndWaitTo: 'group',
+					openConversationId: GROUP,
+					cardTitle: 'Restart the payment service?',
+					message: 'Error rate 12% for 5 minutes.',
+					options: {},
+				},
+				app,
+			),
+			after,
+		],
+	}),
 	timeout: ask('e2eSendWaitTime1', 'e2e-wait-timeout', {
 		options: {
 			limitWaitTime: {
@@ -67,11 +93,24 @@ const WORKFLOWS = {
 
 describe('Send and Wait for Response in a real n8n', () => {
 	const fake = new FakeDingTalk({ robots: [{ token: TOKEN }] });
-	const n8n = useN8n(async () => ({
-		name: 'send-and-wait',
-		credentials: [robotCredential({ accessToken: TOKEN, baseUrl: await fake.start() })],
-		workflows: Object.values(WORKFLOWS),
-	}));
+	const openApi = new FakeOpenApi({ apps: [{ ...keys, groups: [GROUP] }] });
+	fake.use(openApi);
+	const n8n = useN8n(async () => {
+		const baseUrl = await fake.start();
+		return {
+			name: 'send-and-wait',
+			credentials: [
+				robotCredential({ accessToken: TOKEN, baseUrl }),
+				credential('dingTalkAppApi', APP.id, APP.name, {
+					...keys,
+					ownerKey: '',
+					apiBaseUrl: baseUrl,
+					oapiBaseUrl: baseUrl,
+				}),
+			],
+			workflows: Object.values(WORKFLOWS),
+		};
+	});
 	beforeEach(() => fake.reset());
 	afterAll(async () => await fake.stop());
 
@@ -83,9 +122,19 @@ describe('Send and Wait for Response in a real n8n', () => {
 		const executions = await n8n().executions.waitFor(fixture.id, before + 1, {
 			statuses: ['waiting'],
 		});
+		const execution = executions[executions.length - 1];
+		if (workflow === 'appGroup') {
+			expect(openApi.messages).toHaveLength(1);
+			return {
+				card: openApi.messages[0].msgParam,
+				execution,
+				fixture,
+				message: openApi.messages[0],
+			};
+		}
 		expect(fake.received).toHaveLength(1);
 		const card = fake.received[0].body.actionCard as Record<string, unknown>;
-		return { card, execution: executions[executions.length - 1], fixture };
+		return { card, execution, fixture, message: undefined };
 	}
 
 	/** The execution once it no longer waits or runs. */
@@ -175,6 +224,22 @@ describe('Send and Wait for Response in a real n8n', () => {
 		});
 		const done = await finished(execution);
 		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { Version: 'v2.3.1', Replicas: 3 } }]);
+	});
+
+	it('app robot: the group gets the sampleActionCard template, and its button resumes the workflow', async () => {
+		const { card, execution, message } = await startAndWait('appGroup');
+		expect(message).toMatchObject({
+			via: 'group',
+			openConversationId: GROUP,
+			msgKey: 'sampleActionCard',
+		});
+		expect(card).toMatchObject({ title: 'Restart the payment service?', singleTitle: 'Approve' });
+		const url = String(card.singleURL);
+		expect(new URL(url).searchParams.get('approved')).toBe('true');
+		expect(await (await fetch(url)).text()).toContain('Error rate 12% for 5 minutes.');
+		await fetch(url, { method: 'POST' });
+		const done = await finished(execution);
+		expect(nodeOutput(done.data, 'After the Answer')).toEqual([{ data: { approved: true } }]);
 	});
 
 	it('a time limit resumes the workflow without an answer, with the input items', async () => {
