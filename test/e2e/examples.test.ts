@@ -198,6 +198,24 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
 	},
 
+	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {
+		const { execution } = await run(
+			() => postToWebhook({ version: 'v2.3', requestedBy: 'alice', changes: 'new checkout' }),
+			['waiting'],
+		);
+		expect(execution.status).toBe('waiting');
+		const card = deliveredByRobot(fake).body.actionCard;
+		expect(card.title).toBe('Deploy v2.3 to production?');
+		const [deploy, cancel] = card.btns as Array<{ title: string; actionURL: string }>;
+		expect([deploy.title, cancel.title]).toEqual(['Deploy', 'Cancel']);
+		expect(await (await fetch(deploy.actionURL)).text()).toContain('alice');
+
+		fake.reset();
+		expect((await fetch(deploy.actionURL, { method: 'POST' })).status).toBe(200);
+		const [done] = await n8n.executions.waitFor(example.id, 1, { statuses: ['success'] });
+		expect(done.id).toBe(execution.id);
+		expect(deliveredByRobot(fake).body.markdown.text).toContain('Deploying v2.3');
+	},
 	'command-bot-long-job.json': async ({ run, mentionRobot, fake }) => {
 		// The run acknowledges at once, then parks in a two-hour Wait node.
 		const { result, execution } = await run(() => mentionRobot('/report weekly'), ['waiting']);

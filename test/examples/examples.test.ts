@@ -49,6 +49,7 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 /** The examples the README's table links; any further file is checked too. */
 const DOCUMENTED = [
 	'alert-relay.json',
+	'approval-before-deploy.json',
 	'command-bot-long-job.json',
 	'command-bot.json',
 	'employee-left-notify-manager.json',
