@@ -242,6 +242,24 @@ describe('Send and Wait for Response in a real n8n', () => {
 		expect(nodeOutput(done.data, 'After the Answer')).toEqual([{ data: { approved: true } }]);
 	});
 
+	it('n8n offers the node as a human-review tool for AI agents (Human in the Loop)', async () => {
+		const types = (await (await fetch(`${n8n().baseUrl}/types/nodes.json`)).json()) as Array<{
+			name: string;
+			properties: Array<{ name: string; default?: unknown }>;
+		}>;
+		const hitl = types.find(
+			(type) => type.name === 'n8n-nodes-dingtalk-robot.dingTalkRobotHitlTool',
+		);
+		expect(hitl).toBeDefined();
+		const hidden = (name: string) =>
+			hitl!.properties.find((property) => property.name === name)?.default;
+		expect([hidden('resource'), hidden('operation'), hidden('responseType')]).toEqual([
+			'message',
+			'sendAndWait',
+			'approval',
+		]);
+	});
+
 	it('a time limit resumes the workflow without an answer, with the input items', async () => {
 		const { execution } = await startAndWait('timeout');
 		// n8n's wait tracker looks for due executions about once a minute.

@@ -204,6 +204,40 @@ describe('a new user in the n8n editor', () => {
 		});
 	});
 
+	it('lets a person approve a waiting deploy from the card on the sandbox page', async () => {
+		await withScreenshot(page, 'sandbox-approve', async () => {
+			const workflowId = 'dtExampleApprove';
+			const before = (await env.n8n.executions.list(workflowId)).length;
+			const started = await fetch(`${baseUrl()}/webhook/deploy-request`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ version: 'v9.9', requestedBy: 'editor test' }),
+			});
+			expect(started.status).toBe(200);
+			const [waiting] = (
+				await env.n8n.executions.waitFor(workflowId, before + 1, { statuses: ['waiting'] })
+			).slice(-1);
+
+			const sandbox = await page.context().newPage();
+			await sandbox.goto(env.sandbox.pageUrl);
+			const card = sandbox
+				.locator('article[data-msgtype="actionCard"]')
+				.filter({ hasText: 'Deploy v9.9 to production?' });
+			const opened = page.context().waitForEvent('page');
+			await card.locator('.card-button', { hasText: 'Deploy' }).click();
+			const confirmation = await opened;
+			await confirmation.getByRole('button', { name: 'Deploy' }).click();
+			await confirmation.getByText('Thanks, your response is recorded').waitFor();
+			await confirmation.close();
+			await sandbox.close();
+
+			const done = await env.n8n.executions.waitFor(workflowId, before + 1, {
+				statuses: ['success'],
+			});
+			expect(done.at(-1)?.id).toBe(waiting.id);
+		});
+	});
+
 	it.each([
 		['the right secret', true],
 		['a wrong secret', false],
