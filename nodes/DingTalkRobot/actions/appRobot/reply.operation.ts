@@ -227,9 +227,24 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const incoming = readRobotMessageReference(this.getNodeParameter('incomingMessage', itemIndex));
 	const template = readTemplateMessage.call(this, itemIndex);
+	return { json: await sendReply(this, itemIndex, run, incoming, template, options) };
+}
+
+/**
+ * Answers a received message with a template: through its session webhook while valid, through
+ * the robot OpenAPI after (option fallBack), @-mentioning a group sender (option mentionSender).
+ */
+export async function sendReply(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	run: NodeRun,
+	incoming: RobotMessageReference,
+	template: TemplateMessage,
+	options: IDataObject,
+): Promise<IDataObject> {
 	const retry = readRetryOptions(options);
 	const fallBack = options.fallBack !== false;
-	const client = await openApiClient(this, itemIndex, run);
+	const client = await openApiClient(context, itemIndex, run);
 	const sessionMessage = toSessionMessage(template.msgKey, template.params);
 	const summary = {
 		msgKey: template.msgKey,
@@ -242,12 +257,19 @@ export async function execute(
 	if (!reason) {
 		let sessionError: unknown;
 		try {
-			const sent = await replyThroughSession(this, itemIndex, client, incoming, sessionMessage!, {
-				mentionSender: options.mentionSender !== false,
-				msgUuid: run.defaultMsgUuid(itemIndex, randomUUID),
-				retry,
-			});
-			return { json: { ...sent, ...summary } };
+			const sent = await replyThroughSession(
+				context,
+				itemIndex,
+				client,
+				incoming,
+				sessionMessage!,
+				{
+					mentionSender: options.mentionSender !== false,
+					msgUuid: run.defaultMsgUuid(itemIndex, randomUUID),
+					retry,
+				},
+			);
+			return { ...sent, ...summary };
 		} catch (error) {
 			sessionError = error;
 		}
@@ -268,7 +290,7 @@ export async function execute(
 	}
 	const robotCode = robotCodeOf(options, incoming.robotCode || client.app.appKey);
 	const sent = await replyThroughOpenApi(
-		this,
+		context,
 		itemIndex,
 		client,
 		incoming,
@@ -276,5 +298,5 @@ export async function execute(
 		robotCode,
 		retry,
 	);
-	return { json: { ...sent, fallbackReason: reason, robotCode, mentioned: [], ...summary } };
+	return { ...sent, fallbackReason: reason, robotCode, mentioned: [], ...summary };
 }

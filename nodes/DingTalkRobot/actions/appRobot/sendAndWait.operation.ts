@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readRobotMessageReference } from '../../../shared/robotMessage';
 import { parseMentionList } from '../../domain/mentions';
 import { MessageFieldError } from '../../domain/robotMessage';
 import { appRobotCard } from '../../domain/sendAndWait/card';
@@ -19,6 +20,7 @@ import {
 	robotCodeOf,
 	robotCodeOption,
 } from './common.descriptions';
+import { sendReply } from './reply.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +31,23 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Group', value: 'group', description: 'A group the robot is in' },
 			{ name: 'Users', value: 'users', description: 'People, in their 1:1 chat with the robot' },
+			{
+				name: 'Reply to Message',
+				value: 'reply',
+				description:
+					'The conversation of a message from the DingTalk Trigger: its session webhook while valid, the OpenAPI after',
+			},
 		],
+	},
+	{
+		displayName: 'Incoming Message',
+		name: 'incomingMessage',
+		type: 'json',
+		default: '={{ $json }}',
+		required: true,
+		description: 'The message to answer: an item of the DingTalk Trigger',
+		hint: 'After other nodes: {{ $("DingTalk Trigger").item.json }}',
+		displayOptions: { show: { sendAndWaitTo: ['reply'] } },
 	},
 	{
 		displayName: 'Conversation ID',
@@ -76,7 +94,12 @@ export async function execute(
 	};
 	const retry = readRetryOptions(options);
 	let json: IDataObject;
-	if (this.getNodeParameter('sendAndWaitTo', itemIndex, 'group') === 'users') {
+	const to = this.getNodeParameter('sendAndWaitTo', itemIndex, 'group');
+	if (to === 'reply') {
+		const incoming = readRobotMessageReference(this.getNodeParameter('incomingMessage', itemIndex));
+		const template = { msgKey: card.msgKey, params: card.params, msgParam: message.msgParam };
+		json = await sendReply(this, itemIndex, run, incoming, template, options);
+	} else if (to === 'users') {
 		const userIds = parseMentionList(this.getNodeParameter('userIds', itemIndex, ''));
 		if (userIds.length === 0) {
 			throw new MessageFieldError('userIds', '"User IDs" is empty', 'Give at least one user ID.');

@@ -8,6 +8,7 @@ import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import { DingTalkRobot } from '../../../../../nodes/DingTalkRobot/DingTalkRobot.node';
 import { runNode } from '../../../../helpers/runNode';
+import { addApp, triggerItem, useFakeOpenApi } from '../../support/app';
 import { addRobot, useFakeDingTalk } from '../../support/robot';
 
 const fake = useFakeDingTalk();
@@ -132,5 +133,70 @@ describe('Send and Wait for Response (custom robot): the card and the wait', () 
 			}),
 		).rejects.toThrow('The form has no fields');
 		expect(fake().received).toHaveLength(0);
+	});
+});
+
+describe('Send and Wait for Response: the other ways to reach people', () => {
+	const app = useFakeOpenApi();
+
+	it('answers a received message through its session webhook (Custom Robot Message)', async () => {
+		const sessionWebhook = app().fake.addSession(Date.now() + 3_600_000);
+		await runNode({
+			parameters: ask({
+				sendTo: 'sessionWebhook',
+				sessionWebhook,
+				sessionWebhookExpiredTime: String(Date.now() + 3_600_000),
+			}),
+			// The robot credential's Base URL (the fake) is where session webhooks may point.
+			credentials: addRobot(app().fake).credentials,
+		});
+		expect(app().fake.received).toMatchObject([
+			{ via: 'session', body: { msgtype: 'actionCard', actionCard: { singleTitle: 'Approve' } } },
+		]);
+	});
+
+	it('asks people in their 1:1 chats (App Robot → Users), and fails when nobody got it', async () => {
+		const testApp = addApp(app(), { users: ['manager4220'] });
+		await runNode({
+			parameters: ask({
+				resource: 'appRobot',
+				sendAndWaitTo: 'users',
+				userIds: 'manager4220',
+				options: {},
+			}),
+			credentials: testApp.credentials,
+		});
+		expect(app().openApi.messages).toMatchObject([
+			{ via: 'single', userId: 'manager4220', msgKey: 'sampleActionCard' },
+		]);
+		const { context } = await runNode({
+			parameters: ask({
+				resource: 'appRobot',
+				sendAndWaitTo: 'users',
+				userIds: 'nobody',
+				options: {},
+			}),
+			credentials: testApp.credentials,
+		}).catch((error: Error) => ({ context: { error } }) as never);
+		expect(String((context as unknown as { error: Error }).error)).toContain(
+			'delivered the question to none',
+		);
+	});
+
+	it('replies to a received group message (App Robot → Reply to Message), @-mentioning the sender', async () => {
+		const testApp = addApp(app());
+		const incoming = triggerItem(app(), testApp, {
+			type: 'group',
+			sessionExpiresAt: Date.now() + 3_600_000,
+		});
+		const { context } = await runNode({
+			parameters: ask({ resource: 'appRobot', sendAndWaitTo: 'reply', options: {} }),
+			credentials: testApp.credentials,
+			items: [incoming],
+		});
+		expect(app().fake.received).toMatchObject([
+			{ via: 'session', body: { msgtype: 'actionCard', actionCard: { title: 'Deploy v2.3?' } } },
+		]);
+		expect(context.signatureValidationRequired).toBe(true);
 	});
 });
