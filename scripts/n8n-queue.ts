@@ -130,11 +130,20 @@ export async function startQueueCluster(
 		const roles: Array<QueueProcess['role']> = options.secondWebhook
 			? ['webhook', 'webhook-2', 'worker-1', 'worker-2']
 			: ['webhook', 'worker-1', 'worker-2'];
+		const processPorts = new Map<string, number>();
+		for (const role of roles) processPorts.set(role, await freePort());
+		// What a load balancer in front of the webhook processes would be: the URL every process
+		// puts into links back to n8n, such as Send and Wait's resume URLs built on a worker.
+		const webhookUrl = `http://127.0.0.1:${processPorts.get('webhook')}/`;
 		for (const role of roles) {
-			const port = await freePort();
+			const port = processPorts.get(role)!;
 			const logFile = path.join(logDir, `${role}.log`);
 			const log = fs.openSync(logFile, 'a');
-			const extra = { ...env, QUEUE_HEALTH_CHECK_PORT: String(await freePort()) };
+			const extra = {
+				...env,
+				WEBHOOK_URL: webhookUrl,
+				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+			};
 			const child = spawn(
 				process.execPath,
 				[n8nBin(), ...(role.startsWith('webhook') ? ['webhook'] : ['worker', '--concurrency=5'])],

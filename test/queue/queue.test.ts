@@ -4,6 +4,8 @@
 // normalisation).
 import type { IDataObject } from 'n8n-workflow';
 
+import { randomBytes } from 'node:crypto';
+
 import { buildEventItem } from '../../nodes/shared/eventItem';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput, type ExecutionData } from '../../scripts/n8n-executions';
@@ -17,9 +19,10 @@ import {
 	signedRobotHeaders,
 	type EventPush,
 } from '../e2e/support/dingtalk';
+import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { credential } from '../e2e/support/fixtures';
 import { post } from '../e2e/support/runs';
-import { triggerPath, triggerWorkflow } from '../e2e/support/workflows';
+import { robotNode, triggerPath, triggerWorkflow, webhookWorkflow } from '../e2e/support/workflows';
 
 const keys = randomAppKeys();
 const app = credential('dingTalkAppApi', 'queueAppCredent1', 'Queue app (fake DingTalk)', {
@@ -40,6 +43,92 @@ const events = triggerWorkflow({
 	trigger: { mode: 'event', eventTypes: ['user_add_org'] },
 });
 const MESSAGES = 6;
+
+// Two robots of one fake DingTalk that allows 4 messages per 3 s window per robot; the node sends
+// to one with "Processes Sending to This Robot" = 2 (one share per worker), to the other without.
+const ROBOT_LIMIT = { limit: 4, windowMs: 3_000, banMs: 3_000 };
+const SHARED_TOKEN = randomBytes(32).toString('hex');
+const UNSHARED_TOKEN = randomBytes(32).toString('hex');
+const GROUP = 'cidQueueGroup0001==';
+const fake = new FakeDingTalk({
+	robots: [{ token: SHARED_TOKEN }, { token: UNSHARED_TOKEN }],
+	rateLimit: ROBOT_LIMIT,
+});
+const openApi = new FakeOpenApi({ apps: [{ ...keys, groups: [GROUP] }] });
+fake.use(openApi);
+const robotCredentials = [
+	credential('dingTalkRobotApi', 'queueRobotShare1', 'Queue robot, shared limit', {
+		accessToken: SHARED_TOKEN,
+		secret: '',
+		keywords: '',
+	}),
+	credential('dingTalkRobotApi', 'queueRobotAlone1', 'Queue robot, unshared limit', {
+		accessToken: UNSHARED_TOKEN,
+		secret: '',
+		keywords: '',
+	}),
+];
+const sender = (
+	id: string,
+	path: string,
+	robotCredential: (typeof robotCredentials)[number],
+	processes?: number,
+) =>
+	webhookWorkflow({
+		id,
+		path,
+		response: 'immediately',
+		then: [
+			robotNode(
+				'DingTalk Robot',
+				{
+					operation: 'sendText',
+					content: '={{ $json.body.text }}',
+					options: {
+						rateLimit: ROBOT_LIMIT.limit,
+						rateWindow: ROBOT_LIMIT.windowMs / 1000,
+						maxRetries: 0,
+						...(processes ? { rateLimitProcesses: processes } : {}),
+					},
+				},
+				robotCredential,
+			),
+		],
+	});
+const shared = sender('queueSendShared1', 'queue-send-shared', robotCredentials[0], 2);
+const unshared = sender('queueSendAlone01', 'queue-send-alone', robotCredentials[1]);
+const appSender = webhookWorkflow({
+	id: 'queueAppGroup001',
+	path: 'queue-app-group',
+	response: 'immediately',
+	then: [
+		robotNode(
+			'DingTalk Robot',
+			{
+				resource: 'appRobot',
+				operation: 'sendToGroup',
+				openConversationId: GROUP,
+				msgKey: 'sampleText',
+				content: '={{ $json.body.text }}',
+				options: {},
+			},
+			app,
+		),
+	],
+});
+const approval = webhookWorkflow({
+	id: 'queueSendWait001',
+	path: 'queue-send-wait',
+	response: 'immediately',
+	then: [
+		robotNode(
+			'Ask',
+			{ operation: 'sendAndWait', cardTitle: 'Restart?', message: 'In queue mode' },
+			robotCredentials[0],
+		),
+		{ name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+	],
+});
 
 interface Row {
 	id: number;
@@ -97,15 +186,22 @@ function workersThatRan(queue: QueueCluster, rows: Row[]) {
 describe('DingTalk Trigger in n8n queue mode', () => {
 	let cluster: QueueCluster | undefined;
 	beforeAll(async () => {
+		const baseUrl = await fake.start();
+		for (const robotCredential of robotCredentials) robotCredential.data.baseUrl = baseUrl;
+		Object.assign(app.data, { apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl });
+		const senders = [shared, unshared, appSender, approval];
 		cluster = await startQueueCluster({
 			name: 'queue',
-			credentials: [app],
-			workflows: [robot, events],
-			publish: [robot.id, events.id],
+			credentials: [app, ...robotCredentials],
+			workflows: [robot, events, ...senders],
+			publish: [robot.id, events.id, ...senders.map((workflow) => workflow.id)],
 			secondWebhook: true,
 		});
 	}, 300_000);
-	afterAll(async () => await cluster?.stop(), 60_000);
+	afterAll(async () => {
+		await cluster?.stop();
+		await fake.stop();
+	}, 60_000);
 
 	it('verifies each message in the webhook process and runs it on a worker', async () => {
 		const queue = cluster!;
@@ -195,4 +291,118 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 			expect(rows.every((row) => row.status === 'success')).toBe(true);
 		});
 	});
+
+	/** The workflow's executions once `count` of them have ended, whatever their status. */
+	async function endedExecutions(workflowId: string, count: number) {
+		const read = async () =>
+			await cluster!.query<Row>(
+				`SELECT e.id, e.status, e.mode, d.data FROM execution_entity e
+				 JOIN execution_data d ON d."executionId" = e.id
+				 WHERE e."workflowId" = $1 ORDER BY e.id`,
+				[workflowId],
+			);
+		const ended = (row: Row) => ['success', 'error', 'crashed'].includes(row.status);
+		const deadline = Date.now() + 90_000;
+		let rows = await read();
+		while (!(rows.length >= count && rows.every(ended)) && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			rows = await read();
+		}
+		return rows;
+	}
+
+	const sendsTo = (token: string) =>
+		fake.requests.filter(
+			(request) => request.path === '/robot/send' && request.query.access_token === token,
+		);
+
+	it('workers sharing one robot stay within its limit with "Processes Sending to This Robot" = 2, and do not without', async () => {
+		const queue = cluster!;
+		const count = 16;
+		const texts = (label: string) =>
+			Array.from({ length: count }, (_, index) => `${label} ${index}`);
+		await Promise.all([
+			...texts('shared').map(
+				async (text) => await post(queue.webhookUrl('queue-send-shared'), { text }),
+			),
+			...texts('alone').map(
+				async (text) => await post(queue.webhookUrl('queue-send-alone'), { text }),
+			),
+		]);
+		const [sharedRows, aloneRows] = await Promise.all([
+			endedExecutions(shared.id, count),
+			endedExecutions(unshared.id, count),
+		]);
+
+		// Configured as the README says: every message accepted once, no throttle answer.
+		expect(sharedRows.map((row) => row.status)).toEqual(texts('shared').map(() => 'success'));
+		const sharedAnswers = sendsTo(SHARED_TOKEN).map((request) => request.response.errcode);
+		expect(sharedAnswers.filter((errcode) => errcode !== 0)).toEqual([]);
+		const delivered = fake.received
+			.filter((message) => message.token === SHARED_TOKEN)
+			.map((message) => message.body.text.content);
+		expect([...delivered].sort()).toEqual([...texts('shared')].sort());
+		expect(new Set(workersThatRan(queue, sharedRows).flat())).toEqual(
+			new Set(['worker-1', 'worker-2']),
+		);
+
+		// Each worker using the whole limit: together they exceed it, DingTalk throttles and blocks.
+		const aloneAnswers = sendsTo(UNSHARED_TOKEN).map((request) => request.response.errcode);
+		const throttled = aloneAnswers.filter((errcode) => errcode !== 0).length;
+		const failed = aloneRows.filter((row) => row.status !== 'success').length;
+		console.info(
+			`queue pacing, ${count} messages per robot from 2 workers, robot limit ${ROBOT_LIMIT.limit}/${ROBOT_LIMIT.windowMs} ms: ` +
+				`shared (Processes = 2): 0 throttled, ${delivered.length} delivered; ` +
+				`unshared: ${throttled} throttle answers, ${failed} executions failed`,
+		);
+		if (new Set(workersThatRan(queue, aloneRows).flat()).size === 2) {
+			expect(throttled).toBeGreaterThan(0);
+		}
+	}, 120_000);
+
+	it('App Robot sends run on both workers, each fetching the app token once', async () => {
+		const queue = cluster!;
+		const tokensBefore = fake.requests.filter(
+			(request) => request.path === '/v1.0/oauth2/accessToken',
+		).length;
+		const texts = Array.from({ length: 10 }, (_, index) => `report ${index}`);
+		await Promise.all(
+			texts.map(async (text) => await post(queue.webhookUrl('queue-app-group'), { text })),
+		);
+		const rows = await endedExecutions(appSender.id, texts.length);
+		expect(rows.map((row) => row.status)).toEqual(texts.map(() => 'success'));
+		expect(openApi.messages.map((message) => message.msgParam.content).sort()).toEqual(
+			[...texts].sort(),
+		);
+		const workers = new Set(workersThatRan(queue, rows).flat());
+		const tokenRequests =
+			fake.requests.filter((request) => request.path === '/v1.0/oauth2/accessToken').length -
+			tokensBefore;
+		console.info(
+			`queue app robot: ${texts.length} sends on ${workers.size} workers, ${tokenRequests} token requests`,
+		);
+		expect(tokenRequests).toBe(workers.size);
+	}, 120_000);
+
+	it('Send and Wait resumes through the webhook process', async () => {
+		const queue = cluster!;
+		await post(queue.webhookUrl('queue-send-wait'), {});
+		const deadline = Date.now() + 60_000;
+		let card: { singleURL?: string } | undefined;
+		while (!card && Date.now() < deadline) {
+			card = fake.received.find((message) => message.body.msgtype === 'actionCard')?.body
+				.actionCard;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const url = String(card?.singleURL);
+		expect(url.startsWith(queue.webhookUrl('').replace('/webhook/', '/webhook-waiting/'))).toBe(
+			true,
+		);
+		const answer = await fetch(url, { method: 'POST' });
+		expect(answer.status).toBe(200);
+		const [row] = await endedExecutions(approval.id, 1);
+		expect(row.status).toBe('success');
+		const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
+		expect(nodeOutput(parse(row.data), 'After')).toEqual([{ data: { approved: true } }]);
+	}, 120_000);
 });
