@@ -32,9 +32,12 @@ export function waitTill(context: IExecuteFunctions, now = Date.now()): Date {
 
 /**
  * Puts the execution to wait for the person's answer. n8n then checks the signature of every
- * request to the resume URLs (401 for a wrong one) because the operation is sendAndWait.
+ * request to the resume URLs (401 for a wrong one) because the operation is sendAndWait: n8n 2.8
+ * once the node asks for it, newer n8n (2.41) always, where the method no longer exists.
  */
 export async function waitForResponse(context: IExecuteFunctions, until: Date): Promise<void> {
-	context.setSignatureValidationRequired();
+	if (typeof context.setSignatureValidationRequired === 'function') {
+		context.setSignatureValidationRequired();
+	}
 	await context.putExecutionToWait(until);
 }
