@@ -6,12 +6,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { nodeOutput } from '../../scripts/n8n-executions';
-import { ensureOwner } from '../../scripts/n8n-owner';
 import { FakeContacts, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import type { FakeUser } from '../fake-dingtalk';
 import { randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
+import { ownerCookie } from './support/owner';
 import { failureOf, post, withExecution } from './support/runs';
 import { robotNode, webhookWorkflow } from './support/workflows';
 
@@ -175,20 +175,7 @@ describe('DingTalk App API credential and contacts in a real n8n', () => {
 	});
 
 	it('the credential test proves the Client ID and Secret, and names the fix when they are wrong', async () => {
-		const owner = {
-			email: 'owner@e2e.test',
-			firstName: 'E2E',
-			lastName: 'Owner',
-			password: 'E2e-Passw0rd!',
-		};
-		await ensureOwner(n8n().baseUrl, owner);
-		const login = await fetch(`${n8n().baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-		});
-		expect(login.status).toBe(200);
-		const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+		const cookie = await ownerCookie(n8n());
 		const test = async (appSecret: string) => {
 			const answer = await fetch(`${n8n().baseUrl}/rest/credentials/test`, {
 				method: 'POST',

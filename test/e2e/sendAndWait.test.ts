@@ -9,6 +9,7 @@ import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { randomAppKeys } from './support/dingtalk';
 import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
+import { ownerCookie } from './support/owner';
 import { failureOf, post } from './support/runs';
 import { robotNode, webhookWorkflow } from './support/workflows';
 
@@ -243,10 +244,20 @@ describe('Send and Wait for Response in a real n8n', () => {
 	});
 
 	it('n8n offers the node as a human-review tool for AI agents (Human in the Loop)', async () => {
-		const types = (await (await fetch(`${n8n().baseUrl}/types/nodes.json`)).json()) as Array<{
-			name: string;
-			properties: Array<{ name: string; default?: unknown }>;
-		}>;
+		type NodeType = { name: string; properties: Array<{ name: string; default?: unknown }> };
+		const answer = await fetch(`${n8n().baseUrl}/types/nodes.json`, {
+			headers: { cookie: await ownerCookie(n8n()) },
+		});
+		const body = (await answer.json()) as unknown;
+		const types: NodeType[] = Array.isArray(body)
+			? body
+			: ((body as { data?: NodeType[]; nodes?: NodeType[] }).data ??
+				(body as { nodes?: NodeType[] }).nodes ??
+				(() => {
+					throw new Error(
+						`/types/nodes.json: ${answer.status} ${JSON.stringify(body).slice(0, 300)}`,
+					);
+				})());
 		const hitl = types.find(
 			(type) => type.name === 'n8n-nodes-dingtalk-robot.dingTalkRobotHitlTool',
 		);
