@@ -149,7 +149,21 @@ describe('StreamConnection against the fake gateway', () => {
 	});
 
 	it('on disconnect opens the new connection before closing the old one', async () => {
-		startConnection();
+		const log: string[] = [];
+		let count = 0;
+		class RecordingSocket extends WebSocket {
+			private readonly index = ++count;
+			constructor(url: string) {
+				super(url);
+				log.push(`new ${this.index}`);
+				this.addEventListener('open', () => log.push(`open ${this.index}`));
+			}
+			close(code?: number, reason?: string): void {
+				log.push(`close ${this.index}`);
+				super.close(code, reason);
+			}
+		}
+		startConnection({ WebSocket: RecordingSocket as unknown as StreamSocketConstructor });
 		const first = await gateway.waitForConnection(1);
 		gateway.disconnect();
 		const second = await gateway.waitForConnection(2);
@@ -163,6 +177,8 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(gateway.acksFor(disconnectId)).toHaveLength(1);
 		gateway.pushRobotMessage({ msgId: 'after' });
 		await until(() => frames.length === 1);
+		expect(log.slice(0, 4)).toEqual(['new 1', 'open 1', 'new 2', 'open 2']);
+		expect(log.indexOf('close 1')).toBeGreaterThan(log.indexOf('open 2'));
 		expect(events).toContainEqual({ type: 'closed', reason: 'disconnect' });
 		expect(events.filter((event) => event.type === 'retrying')).toHaveLength(0);
 	});
