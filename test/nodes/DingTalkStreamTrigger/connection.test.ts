@@ -19,6 +19,8 @@ import { FakeStreamGateway, GATEWAY_OPEN_PATH } from '../../fake-dingtalk/stream
 const app = { clientId: 'dingstreamapp', clientSecret: 'stream-secret' };
 // ws implements the browser-style API the connection uses; its overloads just do not unify.
 const SocketClass = WebSocket as unknown as StreamSocketConstructor;
+// Node 22+, or Node 20 with --experimental-websocket.
+const GlobalWebSocket = (globalThis as { WebSocket?: StreamSocketConstructor }).WebSocket;
 
 function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
 	const started = Date.now();
@@ -256,5 +258,18 @@ describe('StreamConnection against the fake gateway', () => {
 		await running.stop();
 		expect(Date.now() - before).toBeLessThan(500);
 		expect(opens).toBe(1);
+	});
+
+	(GlobalWebSocket ? it : it.skip)("works with Node's global WebSocket too", async () => {
+		startConnection({ WebSocket: GlobalWebSocket! });
+		await gateway.waitForConnection(1);
+		const messageId = gateway.pushRobotMessage({ msgId: 'g' });
+		expect((await gateway.waitForAck(messageId)).data).toBe('{"response":null}');
+		const pingId = gateway.ping({ opaque: 'g-1' });
+		expect((await gateway.waitForAck(pingId)).data).toBe('{"opaque":"g-1"}');
+		gateway.disconnect();
+		await gateway.waitForConnection(2);
+		await until(() => gateway.connections[0].closed);
+		expect(frames.map((frame) => frame.kind)).toEqual(['robotMessage']);
 	});
 });
