@@ -109,7 +109,12 @@ export class StreamConnection {
 	}
 
 	private emit(event: StreamConnectionEvent): void {
-		this.options.onEvent?.(event);
+		try {
+			this.options.onEvent?.(event);
+		} catch {
+			// A failing listener must not end the loop or become an unhandled rejection,
+			// which would take the whole n8n process down.
+		}
 	}
 
 	private async run(): Promise<void> {

@@ -135,6 +135,20 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(events).toContainEqual({ type: 'problem', message: 'workflow could not start' });
 	});
 
+	it('keeps working when the onEvent listener throws', async () => {
+		startConnection({
+			onEvent: () => {
+				throw new Error('listener broke');
+			},
+		});
+		await gateway.waitForConnection(1);
+		gateway.sendRaw('not a frame');
+		gateway.drop();
+		await gateway.waitForConnection(2);
+		const messageId = gateway.pushRobotMessage({ msgId: 'still' });
+		expect((await gateway.waitForAck(messageId)).code).toBe(200);
+	});
+
 	it('answers 400 to a frame it cannot read but that has a messageId', async () => {
 		startConnection();
 		await gateway.waitForConnection(1);
