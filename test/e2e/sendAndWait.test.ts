@@ -145,7 +145,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 			if (!['waiting', 'running', 'new'].includes(current.status)) return current;
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
-		return await n8n().executions.get(execution.id);
+		throw new Error(`execution ${execution.id} still waits or runs`);
 	}
 
 	const statusOf = async (execution: ExecutionDetail) =>
@@ -196,6 +196,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 		const url = String(card.singleURL);
 		const page = await (await fetch(url)).text();
 		expect(page).toContain('<textarea id="text" name="text" required>');
+		expect(page).toContain('enctype="multipart/form-data"');
 		const empty = await fetch(url, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -204,11 +205,9 @@ describe('Send and Wait for Response in a real n8n', () => {
 		expect(empty.status).toBe(400);
 		expect(await statusOf(execution)).toBe('waiting');
 
-		await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ text: 'Wait until 18:00, please' }).toString(),
-		});
+		const answer = new FormData();
+		answer.set('text', 'Wait until 18:00, please');
+		expect((await fetch(url, { method: 'POST', body: answer })).status).toBe(200);
 		const done = await finished(execution);
 		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { text: 'Wait until 18:00, please' } }]);
 	});
@@ -218,11 +217,12 @@ describe('Send and Wait for Response in a real n8n', () => {
 		const url = String(card.singleURL);
 		const page = await (await fetch(url)).text();
 		expect(page).toContain('Version *');
-		await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ 'field-0': 'v2.3.1', 'field-1': '3' }).toString(),
-		});
+		// As a browser sends the page's form: multipart/form-data.
+		const form = new FormData();
+		form.set('field-0', 'v2.3.1');
+		form.set('field-1', '3');
+		const posted = await fetch(url, { method: 'POST', body: form });
+		expect(posted.status).toBe(200);
 		const done = await finished(execution);
 		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { Version: 'v2.3.1', Replicas: 3 } }]);
 	});

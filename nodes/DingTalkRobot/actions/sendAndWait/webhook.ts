@@ -42,7 +42,11 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 				: customFormPage(config, config.fields),
 		);
 	}
-	const body = (this.getBodyData() ?? {}) as Record<string, unknown>;
+	// n8n hands a multipart form over as { data: <fields>, files }, a urlencoded one as the fields.
+	const posted = (this.getBodyData() ?? {}) as Record<string, unknown>;
+	const body = (
+		typeof posted.data === 'object' && posted.data !== null ? posted.data : posted
+	) as Record<string, unknown>;
 	if (config.responseType === 'freeText') {
 		const text = String(body[FREE_TEXT_FIELD] ?? '').trim();
 		if (!text) return page(400, freeTextPage(config, 'Write a response before you submit it.'));

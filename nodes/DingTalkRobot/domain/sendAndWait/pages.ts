@@ -5,7 +5,8 @@ import { formInputs } from './formFields';
 import { escapeHtml, htmlPage } from './html';
 
 // The forms have no action: they post to the address the page was opened at, which is the
-// signed resume URL with its query (approved=..., signature=...).
+// signed resume URL with its query (approved=..., signature=...). Answer forms post multipart, as
+// n8n's own forms do: n8n 2.41 refuses anything else for a custom form (415).
 
 function intro(config: SendAndWaitConfig, heading: string): string {
 	return `<h1>${escapeHtml(heading)}</h1><p class="message">${escapeHtml(config.message)}</p>`;
@@ -30,7 +31,7 @@ function formPage(config: SendAndWaitConfig, form: FormPage, inputs: string, pro
 	return htmlPage(
 		form.title,
 		`${intro(config, form.title)}${form.description ? `<p>${escapeHtml(form.description)}</p>` : ''}` +
-			`${warning}<form method="post">${inputs}<button type="submit">${escapeHtml(form.buttonLabel)}</button></form>`,
+			`${warning}<form method="post" enctype="multipart/form-data">${inputs}<button type="submit">${escapeHtml(form.buttonLabel)}</button></form>`,
 	);
 }
 

@@ -116,6 +116,19 @@ describe('Send and Wait webhook: free text and custom form', () => {
 		},
 	};
 
+	it('reads a multipart answer as n8n hands it over ({ data: fields }), as the pages post it', async () => {
+		const page = call({ responseType: 'freeText' }, { method: 'GET' });
+		await page.result;
+		expect(page.sent.html).toContain('<form method="post" enctype="multipart/form-data">');
+		const answered = call(
+			{ responseType: 'freeText' },
+			{ method: 'POST', body: { data: { text: 'From the form' }, files: {} } },
+		);
+		expect(await answered.result).toMatchObject({
+			workflowData: [[{ json: { data: { text: 'From the form' } } }]],
+		});
+	});
+
 	it('shows every field, and resumes with the answers under their labels', async () => {
 		const page = call(form, { method: 'GET' });
 		await page.result;
