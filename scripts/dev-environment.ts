@@ -211,7 +211,8 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		});
 		// The trigger URLs need n8n's port before n8n runs; the instance takes the same one.
 		const n8nPort = options.n8nPort ?? (await freePort());
-		const targets = sandboxTargets(loadExamples(), `http://127.0.0.1:${n8nPort}`);
+		const shipped = loadExamples();
+		const targets = sandboxTargets(shipped, `http://127.0.0.1:${n8nPort}`);
 		const sandbox = await startSandbox({
 			port: options.sandboxPort ?? 0,
 			secrets: state.secrets,
@@ -224,7 +225,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		sandbox.fake.use(sandboxContacts(openApi));
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
-		const examples = withStandInHrSystem(loadExamples(), `${sandbox.fake.baseUrl}/stand-in/hr`);
+		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);
 		log(`DingTalk sandbox listening on ${sandbox.pageUrl}`);
 
 		const credentials = credentialsForSandbox(examples, sandbox);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { parseJsonBody } from './openApi';
 import type { FakeApp, FakeOpenApi } from './openApi';
 import type { FakeExtension, Reply, RequestContext, Route } from './routing';
 
@@ -65,17 +66,6 @@ function oapiError(errcode: number, errmsg: string, extra: Record<string, unknow
 
 function ok(result: unknown): Reply {
 	return { status: 200, json: { errcode: 0, errmsg: 'ok', result, request_id: requestId() } };
-}
-
-function parseBody(context: RequestContext): Record<string, unknown> | undefined {
-	try {
-		const body: unknown = JSON.parse(context.rawBody.toString('utf8'));
-		return typeof body === 'object' && body !== null && !Array.isArray(body)
-			? (body as Record<string, unknown>)
-			: undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 function missingParameter(name: string): Reply {
@@ -153,7 +143,7 @@ export class FakeContacts implements FakeExtension {
 				sub_msg: subMsg,
 			});
 		}
-		const body = parseBody(context);
+		const body = parseJsonBody(context);
 		if (!body) return oapiError(40035, '不合法的参数');
 		return handle(body);
 	}

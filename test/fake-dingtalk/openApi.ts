@@ -179,7 +179,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseJsonBody(context: RequestContext): Record<string, unknown> | undefined {
+export function parseJsonBody(context: RequestContext): Record<string, unknown> | undefined {
 	try {
 		const body: unknown = JSON.parse(context.rawBody.toString('utf8'));
 		return isObject(body) ? body : undefined;

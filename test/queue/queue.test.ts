@@ -149,15 +149,19 @@ function newEmployee(eventId: string) {
 	};
 }
 
+/** Every execution of the workflow with its data, oldest first. */
+async function executionRows(queue: QueueCluster, workflowId: string) {
+	return await queue.query<Row>(
+		`SELECT e.id, e.status, e.mode, d.data FROM execution_entity e
+		 JOIN execution_data d ON d."executionId" = e.id
+		 WHERE e."workflowId" = $1 ORDER BY e.id`,
+		[workflowId],
+	);
+}
+
 /** The workflow's executions once at least `count` have finished, then after a settle pause. */
 async function finishedExecutions(queue: QueueCluster, workflowId: string, count: number) {
-	const read = async () =>
-		await queue.query<Row>(
-			`SELECT e.id, e.status, e.mode, d.data FROM execution_entity e
-			 JOIN execution_data d ON d."executionId" = e.id
-			 WHERE e."workflowId" = $1 ORDER BY e.id`,
-			[workflowId],
-		);
+	const read = async () => await executionRows(queue, workflowId);
 	const deadline = Date.now() + 60_000;
 	let rows = await read();
 	while (!(rows.length >= count && rows.every((row) => row.status === 'success'))) {
@@ -294,13 +298,7 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 
 	/** The workflow's executions once `count` of them have ended, whatever their status. */
 	async function endedExecutions(workflowId: string, count: number) {
-		const read = async () =>
-			await cluster!.query<Row>(
-				`SELECT e.id, e.status, e.mode, d.data FROM execution_entity e
-				 JOIN execution_data d ON d."executionId" = e.id
-				 WHERE e."workflowId" = $1 ORDER BY e.id`,
-				[workflowId],
-			);
+		const read = async () => await executionRows(cluster!, workflowId);
 		const ended = (row: Row) => ['success', 'error', 'crashed'].includes(row.status);
 		const deadline = Date.now() + 90_000;
 		let rows = await read();

@@ -124,6 +124,21 @@ describe('Send and Wait for Response (custom robot): the card and the wait', () 
 		expect(fake().received).toHaveLength(0);
 	});
 
+	it('with Continue On Fail, a refused card gives one error item and no wait', async () => {
+		const robot = addRobot(fake(), {}, { accessToken: 'not-a-known-robot-token' });
+		const { output, context } = await runNode({
+			parameters: ask(),
+			credentials: robot.credentials,
+			items: [{ n: 1 }, { n: 2 }],
+			continueOnFail: true,
+		});
+		expect(output).toEqual([
+			{ json: expect.objectContaining({ error: expect.any(String) }), pairedItem: { item: 0 } },
+		]);
+		expect(context.waitTill).toBeUndefined();
+		expect(fake().received).toHaveLength(0);
+	});
+
 	it('refuses a custom form without fields before sending', async () => {
 		const robot = addRobot(fake());
 		await expect(
