@@ -7,7 +7,7 @@ import {
 	DEFAULT_DEDUPE_MAX_ENTRIES,
 	MAX_DEDUPE_SCOPES,
 	TtlSet,
-} from '../../nodes/DingTalkTrigger/dedupe';
+} from '../../nodes/shared/dedupe';
 import { dedupeScope, type BenchWorkflow } from '../benchWorkflows';
 import { robotMessage } from '../lib/dingTalkRequests';
 import { waitForExecutions } from '../lib/executionCounts';

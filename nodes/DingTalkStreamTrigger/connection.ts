@@ -46,7 +46,9 @@ export type StreamConnectionEvent =
 	| { type: 'connected'; url: string }
 	| { type: 'closed'; reason: 'closed' | 'disconnect' | 'watchdog' }
 	| { type: 'retrying'; attempt: number; delayMs: number }
-	| { type: 'problem'; message: string };
+	| { type: 'problem'; message: string }
+	/** `isFatal` said retrying cannot help; the loop has ended. */
+	| { type: 'fatal'; error: unknown };
 
 export interface StreamConnectionOptions {
 	/** POST connections/open; rejects when the gateway refuses. */
@@ -58,6 +60,8 @@ export interface StreamConnectionOptions {
 	 */
 	onFrame: (parsed: ParsedStreamFrame) => Promise<StreamAck | undefined> | StreamAck | undefined;
 	onEvent?: (event: StreamConnectionEvent) => void;
+	/** Whether a connections/open failure is one retrying cannot fix (refused credentials). */
+	isFatal?: (error: unknown) => boolean;
 	/** Reconnect when no frame arrived for this long. Default 60 s. */
 	watchdogMs?: number;
 	backoff?: BackoffOptions;
@@ -126,6 +130,10 @@ export class StreamConnection {
 			} catch (error) {
 				this.closeDraining();
 				if (this.stopped) break;
+				if (this.options.isFatal?.(error)) {
+					this.emit({ type: 'fatal', error });
+					break;
+				}
 				this.emit({ type: 'problem', message: messageOf(error) });
 				if (!(await this.pause(attempt++))) break;
 				continue;

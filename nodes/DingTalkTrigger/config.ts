@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { deriveEventAesKey } from '../shared/eventCrypto';
-import { parseTextPattern } from './filters';
+import { parseTextPattern } from '../shared/triggerFilters';
 
 export type RobotVerification = 'signature' | 'outgoingToken';
 

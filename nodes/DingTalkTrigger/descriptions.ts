@@ -1,39 +1,15 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	CHAT_TYPE_OPTION,
+	COMMAND_PREFIX_OPTION,
+	eventTypeFilterProperties,
+	MESSAGE_TYPES_OPTION,
+	TEXT_PATTERN_OPTION,
+} from '../shared/triggerProperties';
 
 const showForRobot = { show: { mode: ['robot'] } };
 const showForEvent = { show: { mode: ['event'] } };
-
-function eventType(name: string, value: string): INodePropertyOptions {
-	return { name, value, description: `EventType ${value}` };
-}
-
-/** Common event types offered in the filter; any other type can be typed in as free text. */
-const COMMON_EVENT_TYPES: INodePropertyOptions[] = [
-	eventType('Approval Instance Changed', 'bpms_instance_change'),
-	eventType('Approval Task Changed', 'bpms_task_change'),
-	eventType('Attendance Check Record', 'attendance_check_record'),
-	eventType('Check-in', 'check_in'),
-	eventType('Department Created', 'org_dept_create'),
-	eventType('Department Modified', 'org_dept_modify'),
-	eventType('Department Removed', 'org_dept_remove'),
-	eventType('Employee Activated', 'user_active_org'),
-	eventType('Employee Added', 'user_add_org'),
-	eventType('Employee Left', 'user_leave_org'),
-	eventType('Employee Modified', 'user_modify_org'),
-	eventType('Group Disbanded', 'chat_disband'),
-	eventType('Group Member Added', 'chat_add_member'),
-	eventType('Group Member Quit', 'chat_quit'),
-	eventType('Group Member Removed', 'chat_remove_member'),
-	eventType('Group Owner Changed', 'chat_update_owner'),
-	eventType('Group Title Changed', 'chat_update_title'),
-	eventType('Robot Message Read', 'robot_msg_read'),
-	eventType('Robot Message Recalled', 'robot_msg_recall'),
-	eventType('To-Do Created', 'todo_task_create'),
-	eventType('To-Do Deleted', 'todo_task_delete'),
-	eventType('To-Do Updated', 'todo_task_update'),
-	eventType('Workflow Instance Changed', 'workflow_instance_change_broadcast'),
-	eventType('Workflow Task Changed', 'workflow_task_change_broadcast'),
-];
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -114,25 +90,7 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'acknowledge',
 	},
-	{
-		displayName: 'Event Types',
-		name: 'eventTypes',
-		type: 'multiOptions',
-		displayOptions: showForEvent,
-		options: COMMON_EVENT_TYPES,
-		default: [],
-		description:
-			'Start the workflow only for these event types. Leave both this and Other Event Types empty for every event.',
-	},
-	{
-		displayName: 'Other Event Types',
-		name: 'customEventTypes',
-		type: 'string',
-		displayOptions: showForEvent,
-		default: '',
-		placeholder: 'e.g. calendar_event_change, storage_dentry_create',
-		description: 'More event types to accept, separated by commas',
-	},
+	...eventTypeFilterProperties(showForEvent),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -141,27 +99,8 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: showForRobot,
 		default: {},
 		options: [
-			{
-				displayName: 'Chat Type',
-				name: 'chatType',
-				type: 'options',
-				options: [
-					{ name: 'All Chats', value: 'all' },
-					{ name: 'Group Chats Only', value: 'group' },
-					{ name: 'Single Chats Only', value: 'single' },
-				],
-				default: 'all',
-				description: 'Start the workflow only for messages from this kind of conversation',
-			},
-			{
-				displayName: 'Command Prefix',
-				name: 'commandPrefix',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. /deploy',
-				description:
-					'Start the workflow only when the text (after the @-mention) starts with this prefix',
-			},
+			CHAT_TYPE_OPTION,
+			COMMAND_PREFIX_OPTION,
 			{
 				displayName: 'Duplicate Window (Minutes)',
 				name: 'dedupeMinutes',
@@ -178,30 +117,8 @@ export const triggerProperties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to add the body DingTalk posted, unchanged, as the raw field',
 			},
-			{
-				displayName: 'Message Types',
-				name: 'messageTypes',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Audio', value: 'audio' },
-					{ name: 'File', value: 'file' },
-					{ name: 'Picture', value: 'picture' },
-					{ name: 'Rich Text', value: 'richText' },
-					{ name: 'Text', value: 'text' },
-					{ name: 'Video', value: 'video' },
-				],
-				default: [],
-				description: 'Start the workflow only for these message types. Leave empty for all.',
-			},
-			{
-				displayName: 'Text Pattern',
-				name: 'textPattern',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. /^(help|status)\\b/i',
-				description:
-					'Start the workflow only when the text matches this regular expression (plain, or /pattern/flags)',
-			},
+			MESSAGE_TYPES_OPTION,
+			TEXT_PATTERN_OPTION,
 			{
 				displayName: 'Timestamp Tolerance (Seconds)',
 				name: 'timestampToleranceSeconds',

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { parseJsonObject } from '../shared/values';
-import { duplicateTtlMs, getDedupeCache } from './dedupe';
+import { duplicateTtlMs, getDedupeCache } from '../shared/dedupe';
 import {
 	eventUnreadableLogDetail,
 	rejection,

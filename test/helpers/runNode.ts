@@ -64,7 +64,7 @@ function withDefaults(type: string, data: ICredentialDataDecryptedObject) {
  * credential's preAuthentication() when the hidden expirable field is empty or n8n saw a 401,
  * and saves what it returned into the stored credential (the test's object, so tests see it).
  */
-function fakeCredentialsHelper(
+export function fakeCredentialsHelper(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	requests: IHttpRequestOptions[],
 ) {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearDedupeCaches } from '../../nodes/DingTalkTrigger/dedupe';
+import { clearDedupeCaches } from '../../nodes/shared/dedupe';
 import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
 import {
 	runWebhook,

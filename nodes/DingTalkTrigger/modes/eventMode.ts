@@ -9,8 +9,8 @@ import {
 import { buildEventItem } from '../../shared/eventItem';
 import { parseJsonObject } from '../../shared/values';
 import { configProblem, type TriggerConfig } from '../config';
-import { MAX_MESSAGE_ID_LENGTH } from '../dedupe';
-import { isEventTypeSelected, parseEventTypeList } from '../filters';
+import { MAX_MESSAGE_ID_LENGTH } from '../../shared/dedupe';
+import { isEventTypeSelected, selectedEventTypes } from '../../shared/triggerFilters';
 import type { EventUnreadableCause, RejectionReason } from '../rejections';
 import { isDuplicate, numberOption, readJsonBody, refuse } from '../webhookRequest';
 
@@ -145,10 +145,10 @@ export async function handleEventRequest(
 		return { webhookResponse };
 	}
 
-	const selected = [
-		...((context.getNodeParameter('eventTypes', []) as string[]) ?? []),
-		...parseEventTypeList(context.getNodeParameter('customEventTypes', '') as string),
-	];
+	const selected = selectedEventTypes(
+		context.getNodeParameter('eventTypes', []),
+		context.getNodeParameter('customEventTypes', ''),
+	);
 	if (!isEventTypeSelected(item.eventType, selected)) return { webhookResponse };
 
 	// Retries of one event carry the same eventId; legacy pushes without one are keyed by content.

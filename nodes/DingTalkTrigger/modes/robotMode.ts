@@ -3,8 +3,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { buildRobotMessageItem } from '../../shared/robotMessage';
 import { constantTimeEqual, verifyRobotSignature } from '../../shared/robotSigning';
 import { configProblem, type RobotVerification, type TriggerConfig } from '../config';
-import { MAX_MESSAGE_ID_LENGTH } from '../dedupe';
-import { parseTextPattern, robotMessageFilteredBy, type RobotMessageFilters } from '../filters';
+import { MAX_MESSAGE_ID_LENGTH } from '../../shared/dedupe';
+import { robotFiltersOf, robotMessageFilteredBy } from '../../shared/triggerFilters';
 import type { RejectionReason } from '../rejections';
 import { isDuplicate, numberOption, readJsonBody, refuse } from '../webhookRequest';
 
@@ -48,17 +48,6 @@ export function verifyRobotRequest(options: {
 		windowMs: options.windowMs,
 	});
 	return check.valid ? check : { valid: false, reason: check.reason };
-}
-
-/** The filters of the node's Options collection. */
-export function robotFiltersOf(options: IDataObject): RobotMessageFilters {
-	const textPattern = typeof options.textPattern === 'string' ? options.textPattern : '';
-	return {
-		messageTypes: Array.isArray(options.messageTypes) ? (options.messageTypes as string[]) : [],
-		chatType: (options.chatType as RobotMessageFilters['chatType']) ?? 'all',
-		commandPrefix: typeof options.commandPrefix === 'string' ? options.commandPrefix : '',
-		textPattern: parseTextPattern(textPattern) ?? undefined,
-	};
 }
 
 export async function handleRobotRequest(

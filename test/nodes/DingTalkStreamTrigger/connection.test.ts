@@ -225,6 +225,17 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(events.filter((event) => event.type === 'problem')).toHaveLength(3);
 	});
 
+	it('ends the loop without retrying when isFatal says so', async () => {
+		gateway.refuseOpens(401, 5);
+		const running = startConnection({
+			isFatal: (error) => String((error as Error).message).includes('401'),
+		});
+		await running.start();
+		expect(opens).toBe(1);
+		expect(events.map((event) => event.type)).toEqual(['fatal']);
+		expect(gateway.connections).toHaveLength(0);
+	});
+
 	it('reconnects when no frame arrives within the watchdog time', async () => {
 		startConnection({ watchdogMs: 150 });
 		const first = await gateway.waitForConnection(1);

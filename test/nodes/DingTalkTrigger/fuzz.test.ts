@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearDedupeCaches } from '../../../nodes/DingTalkTrigger/dedupe';
+import { clearDedupeCaches } from '../../../nodes/shared/dedupe';
 import {
 	createMutations,
 	type MutationFamily,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { IDataObject, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
 
-import { clearDedupeCaches } from '../../../nodes/DingTalkTrigger/dedupe';
+import { clearDedupeCaches } from '../../../nodes/shared/dedupe';
 import { DingTalkTrigger } from '../../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 import { eventRequest, FIXED_NOW, generateCredentials, robotRequest } from './support/requests';
 import { runWebhook, type WebhookRequestSpec } from './support/webhookContext';

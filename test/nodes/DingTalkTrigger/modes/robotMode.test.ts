@@ -1,4 +1,4 @@
-import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/DingTalkTrigger/dedupe';
+import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/shared/dedupe';
 import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
 import {
 	FIXED_NOW,

@@ -2,7 +2,7 @@ import {
 	isEventTypeSelected,
 	parseEventTypeList,
 	parseTextPattern,
-} from '../../../nodes/DingTalkTrigger/filters';
+} from '../../../nodes/shared/triggerFilters';
 
 describe('filters', () => {
 	it('parses text patterns', () => {

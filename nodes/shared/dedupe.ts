@@ -65,6 +65,11 @@ export class TtlSet {
 		return false;
 	}
 
+	/** Forgets `key`, e.g. when the execution it was recorded for could not be started. */
+	delete(key: string): void {
+		this.expiries.delete(digestOf(key));
+	}
+
 	private evictExpired(nowMs: number): void {
 		for (const [key, expiry] of this.expiries) {
 			// Expiries mostly grow with insertion order, so stop at the first live entry. One that

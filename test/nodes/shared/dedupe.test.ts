@@ -4,7 +4,7 @@ import {
 	getDedupeCache,
 	MAX_DEDUPE_SCOPES,
 	TtlSet,
-} from '../../../nodes/DingTalkTrigger/dedupe';
+} from '../../../nodes/shared/dedupe';
 
 describe('TtlSet', () => {
 	it('reports a key again only within its TTL', () => {

@@ -1,4 +1,6 @@
-import type { RobotMessageItem } from '../shared/robotMessage';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { RobotMessageItem } from './robotMessage';
 
 export interface RobotMessageFilters {
 	messageTypes: string[];
@@ -21,6 +23,17 @@ export function parseTextPattern(pattern: string | undefined): RegExp | undefine
 		// Reported to the user as a configuration problem by the caller.
 		return null;
 	}
+}
+
+/** The robot message filters of a trigger's Options collection. */
+export function robotFiltersOf(options: IDataObject): RobotMessageFilters {
+	const textPattern = typeof options.textPattern === 'string' ? options.textPattern : '';
+	return {
+		messageTypes: Array.isArray(options.messageTypes) ? (options.messageTypes as string[]) : [],
+		chatType: (options.chatType as RobotMessageFilters['chatType']) ?? 'all',
+		commandPrefix: typeof options.commandPrefix === 'string' ? options.commandPrefix : '',
+		textPattern: parseTextPattern(textPattern) ?? undefined,
+	};
 }
 
 /** Why a verified message starts no execution, or undefined when it passes every filter. */
@@ -55,4 +68,12 @@ export function parseEventTypeList(value: string | undefined): string[] {
 /** An empty selection means every event type. */
 export function isEventTypeSelected(eventType: string, selected: string[]): boolean {
 	return selected.length === 0 || selected.includes(eventType);
+}
+
+/** The event types a trigger's Event Types and Other Event Types select; empty: every type. */
+export function selectedEventTypes(eventTypes: unknown, customEventTypes: unknown): string[] {
+	return [
+		...(Array.isArray(eventTypes) ? (eventTypes as string[]) : []),
+		...parseEventTypeList(typeof customEventTypes === 'string' ? customEventTypes : ''),
+	];
 }

@@ -1,0 +1,53 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { MessageFieldError } from '../shared/fieldError';
+import { parseTextPattern, robotFiltersOf, selectedEventTypes } from '../shared/triggerFilters';
+import { DEFAULT_WATCHDOG_MS } from './connection';
+import type { StreamSubscriptionKind } from './frames';
+import type { StreamTriggerSettings } from './frameHandler';
+
+const KINDS: readonly StreamSubscriptionKind[] = ['robotMessages', 'events', 'cardCallbacks'];
+
+export interface StreamTriggerParameters {
+	receive: unknown;
+	eventTypes: unknown;
+	customEventTypes: unknown;
+	options: IDataObject;
+}
+
+function numberOf(value: unknown, fallback: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+/** Reads the node's parameters; a MessageFieldError names what to fix. */
+export function readStreamSettings(
+	parameters: StreamTriggerParameters,
+): StreamTriggerSettings & { watchdogMs: number } {
+	const receive = Array.isArray(parameters.receive) ? parameters.receive : [];
+	const kinds = KINDS.filter((kind) => receive.includes(kind));
+	if (kinds.length === 0) {
+		throw new MessageFieldError(
+			'receive',
+			'Receive has nothing chosen',
+			'Choose Robot Messages, Events or Card Callbacks under Receive.',
+		);
+	}
+	const { options } = parameters;
+	const textPattern = typeof options.textPattern === 'string' ? options.textPattern : '';
+	if (parseTextPattern(textPattern) === null) {
+		throw new MessageFieldError(
+			'textPattern',
+			`The Text Pattern "${textPattern.slice(0, 100)}" is not a valid regular expression`,
+			'Fix or clear Options → Text Pattern.',
+		);
+	}
+	return {
+		kinds,
+		robotFilters: robotFiltersOf(options),
+		eventTypes: selectedEventTypes(parameters.eventTypes, parameters.customEventTypes),
+		dedupeMs: numberOf(options.dedupeMinutes, 10) * 60_000,
+		includeRaw: options.includeRaw === true,
+		watchdogMs: Math.max(10, numberOf(options.watchdogSeconds, DEFAULT_WATCHDOG_MS / 1000)) * 1000,
+	};
+}
