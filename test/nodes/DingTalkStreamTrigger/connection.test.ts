@@ -15,24 +15,13 @@ import {
 	type StreamConnectionTicket,
 } from '../../../nodes/DingTalkStreamTrigger/frames';
 import { FakeStreamGateway, GATEWAY_OPEN_PATH } from '../../fake-dingtalk/streamGateway';
+import { until } from './streamTestSetup';
 
 const app = { clientId: 'dingstreamapp', clientSecret: 'stream-secret' };
 // ws implements the browser-style API the connection uses; its overloads just do not unify.
 const SocketClass = WebSocket as unknown as StreamSocketConstructor;
 // Node 22+, or Node 20 with --experimental-websocket.
 const GlobalWebSocket = (globalThis as { WebSocket?: StreamSocketConstructor }).WebSocket;
-
-function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-	const started = Date.now();
-	return new Promise((resolve, reject) => {
-		const check = () => {
-			if (condition()) return resolve();
-			if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
-			setTimeout(check, 5);
-		};
-		check();
-	});
-}
 
 describe('StreamConnection against the fake gateway', () => {
 	let gateway: FakeStreamGateway;
