@@ -136,7 +136,7 @@ describe('Stream faults against the fake gateway', () => {
 			}
 			await until(() => gateway.liveConnections().length === 0);
 			report(
-				`100 activate/deactivate cycles: ${gateway.connections.length} connections opened, ${gateway.liveConnections().length} left open, ${timers() - before} timers left, ${openStreamClients(app.clientId)} registrations left`,
+				`100 activate/deactivate cycles: ${gateway.connections.length} connections opened, ${gateway.liveConnections().length} left open, ${Math.max(0, timers() - before)} timers left (${before} before, ${timers()} after), ${openStreamClients(app.clientId)} registrations left`,
 			);
 			expect(gateway.connections).toHaveLength(100);
 			expect(openStreamClients(app.clientId)).toBe(0);
