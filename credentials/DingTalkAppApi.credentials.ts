@@ -21,6 +21,7 @@ import {
 	readIssuedToken,
 	tokenPlacement,
 	tokenRefreshAt,
+	tokenRequestBody,
 } from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
 
@@ -192,10 +193,7 @@ export class DingTalkAppApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
 		const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
-		const request = postJson(apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {
-			appKey: String(credentials.appKey ?? '').trim(),
-			appSecret: String(credentials.appSecret ?? ''),
-		});
+		const request = postJson(apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, tokenRequestBody(credentials));
 		let reply;
 		try {
 			reply = parseReply(await this.helpers.httpRequest(request));

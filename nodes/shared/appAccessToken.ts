@@ -13,6 +13,14 @@ export interface IssuedToken {
 	expireIn: number;
 }
 
+/** Body of POST /v1.0/oauth2/accessToken for the app of a DingTalk App API credential. */
+export function tokenRequestBody(credentials: { appKey?: unknown; appSecret?: unknown }) {
+	return {
+		appKey: String(credentials.appKey ?? '').trim(),
+		appSecret: String(credentials.appSecret ?? ''),
+	};
+}
+
 /** The token in a successful answer of the token endpoint, or undefined. */
 export function readIssuedToken(statusCode: number, body: Record<string, unknown>) {
 	const token = body.accessToken;

@@ -76,6 +76,22 @@ async function settle(promise: Promise<ItemResult | ItemResult[]>): Promise<Sett
 	}
 }
 
+/** A failed item: thrown, or with Continue On Fail its error item, and the run moves on. */
+function failedItem(
+	context: IExecuteFunctions,
+	run: NodeRun,
+	caught: unknown,
+	itemIndex: number,
+): INodeExecutionData {
+	const error = toItemError(context.getNode(), caught, itemIndex);
+	if (!context.continueOnFail()) {
+		run.stop(itemIndex);
+		throw error;
+	}
+	run.done(itemIndex);
+	return { json: continueOnFailJson(error), pairedItem: { item: itemIndex } };
+}
+
 /**
  * The one item loop of the node: one output item per input item (one per record for lists),
  * paired with it, in order.
@@ -92,15 +108,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (handler.runsOnce === true && items.length > 0) {
 		const settled = await start(0);
-		if (!settled.ok) {
-			const error = toItemError(this.getNode(), settled.error, 0);
-			if (!this.continueOnFail()) {
-				run.stop(0);
-				throw error;
-			}
-			run.done(0);
-			return [[{ json: continueOnFailJson(error), pairedItem: { item: 0 } }]];
-		}
+		if (!settled.ok) return [[failedItem(this, run, settled.error, 0)]];
 		run.done(0);
 		return [items.map((item, itemIndex) => ({ ...item, pairedItem: { item: itemIndex } }))];
 	}
@@ -118,13 +126,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			run.done(itemIndex);
 			continue;
 		}
-		const error = toItemError(this.getNode(), settled.error, itemIndex);
-		if (!this.continueOnFail()) {
-			run.stop(itemIndex);
-			throw error;
-		}
-		output.push({ json: continueOnFailJson(error), pairedItem: { item: itemIndex } });
-		run.done(itemIndex);
+		output.push(failedItem(this, run, settled.error, itemIndex));
 	}
 	return [output];
 }

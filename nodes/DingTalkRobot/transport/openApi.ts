@@ -8,6 +8,7 @@ import {
 	DEFAULT_API_BASE_URL,
 	DEFAULT_OAPI_BASE_URL,
 	readIssuedToken,
+	tokenRequestBody,
 } from '../../shared/appAccessToken';
 import { credentialBaseUrl } from '../../shared/baseUrl';
 import {
@@ -273,10 +274,11 @@ export class OpenApiClient {
 				await this.guarded(
 					async () =>
 						await this.context.helpers.httpRequest(
-							postJson(this.app.apiBaseUrl, CREDENTIAL_EXCHANGE_PATH, {
-								appKey: this.app.appKey,
-								appSecret: String(credentials.appSecret ?? ''),
-							}),
+							postJson(
+								this.app.apiBaseUrl,
+								CREDENTIAL_EXCHANGE_PATH,
+								tokenRequestBody(credentials),
+							),
 						),
 				),
 			);
