@@ -19,7 +19,7 @@ import {
  * hands every other frame to `onFrame` and sends the ACK it returns. Only one connect runs at a
  * time; failed attempts and unexpected closes wait an exponential back-off. A SYSTEM disconnect
  * opens the next connection first and closes the old one after, since DingTalk stops pushing to
- * it; a socket with no frame for `watchdogMs` is treated as dead.
+ * it; a socket with no frame for `watchdogMs`, or not open after as long, is treated as dead.
  *
  * The WebSocket class and the connections/open call are injected: n8n's verified nodes may not
  * import a WebSocket package, and the HTTP request goes through the node's helpers.
@@ -214,6 +214,10 @@ export class StreamConnection {
 			};
 			const onStop = () => finish('stopped');
 			this.stopController.signal.addEventListener('abort', onStop, { once: true });
+			// A handshake that never completes would otherwise hold the loop forever.
+			void this.sleep(this.watchdogMs, done.signal).then((waited) => {
+				if (waited && !isOpen) finish('failed');
+			});
 			socket.addEventListener('open', () => {
 				if (done.signal.aborted) return;
 				isOpen = true;

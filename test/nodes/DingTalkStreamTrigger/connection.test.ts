@@ -1,3 +1,5 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+
 import { WebSocket } from 'ws';
 
 import {
@@ -233,6 +235,28 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(100);
 		await until(() => first.closed);
 		expect(events).toContainEqual({ type: 'closed', reason: 'watchdog' });
+	});
+
+	it('gives up on a WebSocket handshake that never completes and tries again', async () => {
+		const sockets: Socket[] = [];
+		const silent = createServer((socket) => sockets.push(socket));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const port = (silent.address() as AddressInfo).port;
+		try {
+			startConnection({
+				watchdogMs: 150,
+				openConnection: async () => {
+					opens++;
+					return { endpoint: `ws://127.0.0.1:${port}/connect`, ticket: 'never-answered' };
+				},
+			});
+			await until(() => opens >= 2);
+			expect(events.filter((event) => event.type === 'problem').length).toBeGreaterThanOrEqual(1);
+		} finally {
+			await connection?.stop();
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent.close(resolve));
+		}
 	});
 
 	it('keeps a connection that gets frames past the watchdog time', async () => {
