@@ -182,12 +182,17 @@ function examplesToPublish(examples: ExampleWorkflow[]): string[] {
 		.map((example) => example.id);
 }
 
-/** Waits until every published Stream example holds a live connection to the gateway. */
+/**
+ * Waits until every published Stream example holds a live connection to the sandbox's gateway.
+ * Says so, without failing, when one does not: the example may have been changed to another
+ * credential, and the banner shows the count.
+ */
 async function waitForStreamConnections(
 	sandbox: RunningSandbox,
 	n8n: N8nInstance,
 	examples: ExampleWorkflow[],
-	timeoutMs: number,
+	log: (line: string) => void,
+	timeoutMs = 30_000,
 ): Promise<void> {
 	const expected = examples
 		.filter((example) => n8n.published.includes(example.id))
@@ -195,9 +200,10 @@ async function waitForStreamConnections(
 	const deadline = Date.now() + timeoutMs;
 	while (sandbox.stream.liveConnections().length < expected) {
 		if (Date.now() > deadline) {
-			throw new Error(
-				`${expected} Stream trigger(s) published, ${sandbox.stream.liveConnections().length} connected to the sandbox's Stream gateway after ${timeoutMs} ms (see n8n's log)`,
+			log(
+				`Warning: ${expected} published Stream trigger(s), but ${sandbox.stream.liveConnections().length} connected to the sandbox's Stream gateway after ${timeoutMs / 1000} s; see n8n's log.`,
 			);
+			return;
 		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -313,7 +319,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 
 		log(`Starting n8n on ${n8n.baseUrl} (log: ${logFile})...`);
 		await n8n.start({ timeoutMs: 180_000 });
-		await waitForStreamConnections(sandbox, n8n, examples, 60_000);
+		await waitForStreamConnections(sandbox, n8n, examples, log);
 		const owner = await ensureOwner(n8n.baseUrl, state.owner);
 		return {
 			n8n,
