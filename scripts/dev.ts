@@ -78,8 +78,8 @@ function banner(env: DevEnvironment): string {
 	}
 	for (const example of targets.stream) {
 		lines.push(
-			`    - "Send over Stream" with /help: "${example.name}" answers on the page, over Stream`,
-			'      mode (its DingTalk Stream Trigger connected out to the sandbox; no URL needed).',
+			`    - "Send over Stream" with /help: "${example.name}" answers on the page.`,
+			"      Its DingTalk Stream Trigger connected out to the sandbox's gateway: no URL needed.",
 		);
 	}
 	for (const { example, path: webhookPath } of webhookExamples) {
