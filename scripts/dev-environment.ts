@@ -26,7 +26,17 @@ import {
 } from './n8n-examples';
 import { N8nInstance, type CredentialFixture } from './n8n-instance';
 import { ensureOwner } from './n8n-owner';
-import { freePort } from './n8n-runtime';
+import { PACKAGE_NAME, freePort } from './n8n-runtime';
+
+export const STREAM_TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.dingTalkStreamTrigger`;
+
+/**
+ * The DingTalk Stream Trigger needs Node's global WebSocket, which Node 20 only has with
+ * --experimental-websocket (Node 22 and newer have it always). n8n runs on this process's Node.
+ */
+export function webSocketNodeOptions(nodeVersion = process.versions.node): Record<string, string> {
+	return Number(nodeVersion.split('.')[0]) < 22 ? { NODE_OPTIONS: '--experimental-websocket' } : {};
+}
 
 /** Imported when no example selects a credential of the type; the examples use these ids. */
 export const DEFAULT_CREDENTIALS: CredentialReference[] = [
@@ -107,6 +117,8 @@ export interface DevEnvironmentOptions {
 export interface SandboxTargets {
 	robot?: TriggerEndpoint;
 	event?: TriggerEndpoint;
+	/** The examples the sandbox's Stream form reaches (through the gateway, not a URL). */
+	stream: ExampleWorkflow[];
 	robotUrl?: string;
 	eventUrl?: string;
 }
@@ -143,7 +155,58 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 		) ?? endpoints.find((endpoint) => endpoint.mode === 'event');
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
-	return { robot, event, robotUrl: url(robot), eventUrl: url(event) };
+	const stream = examples.filter((example) => streamTriggers(example).length > 0);
+	return { robot, event, stream, robotUrl: url(robot), eventUrl: url(event) };
+}
+
+function streamTriggers(example: ExampleWorkflow) {
+	return example.nodes.filter((node) => node.type === STREAM_TRIGGER_NODE_TYPE && !node.disabled);
+}
+
+/**
+ * What n8n-instance publishes by default (a webhook-based trigger), and the examples with a
+ * Stream trigger, which registers no webhook but connects out to the sandbox's gateway.
+ */
+function examplesToPublish(examples: ExampleWorkflow[]): string[] {
+	return examples
+		.filter(
+			(example) =>
+				streamTriggers(example).length > 0 ||
+				example.nodes.some(
+					(node) =>
+						!node.disabled &&
+						node.webhookId !== undefined &&
+						(node.type === 'n8n-nodes-base.webhook' || /trigger$/i.test(node.type)),
+				),
+		)
+		.map((example) => example.id);
+}
+
+/**
+ * Waits until every published Stream example holds a live connection to the sandbox's gateway.
+ * Says so, without failing, when one does not: the example may have been changed to another
+ * credential, and the banner shows the count.
+ */
+async function waitForStreamConnections(
+	sandbox: RunningSandbox,
+	n8n: N8nInstance,
+	examples: ExampleWorkflow[],
+	log: (line: string) => void,
+	timeoutMs = 30_000,
+): Promise<void> {
+	const expected = examples
+		.filter((example) => n8n.published.includes(example.id))
+		.reduce((count, example) => count + streamTriggers(example).length, 0);
+	const deadline = Date.now() + timeoutMs;
+	while (sandbox.stream.liveConnections().length < expected) {
+		if (Date.now() > deadline) {
+			log(
+				`Warning: ${expected} published Stream trigger(s), but ${sandbox.stream.liveConnections().length} connected to the sandbox's Stream gateway after ${timeoutMs / 1000} s; see n8n's log.`,
+			);
+			return;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 function credentialsForSandbox(
@@ -246,15 +309,17 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			port: n8nPort,
 			credentials: toImport.credentials,
 			workflows: examples,
+			publish: examplesToPublish(examples),
 			keepExistingWorkflows: true,
 			logFile,
-			env: { N8N_ENCRYPTION_KEY: state.encryptionKey },
+			env: { N8N_ENCRYPTION_KEY: state.encryptionKey, ...webSocketNodeOptions() },
 		});
 		started.n8n = n8n;
 		saveDevState(stateFile, { ...state, credentialsHash: toImport.hash });
 
 		log(`Starting n8n on ${n8n.baseUrl} (log: ${logFile})...`);
 		await n8n.start({ timeoutMs: 180_000 });
+		await waitForStreamConnections(sandbox, n8n, examples, log);
 		const owner = await ensureOwner(n8n.baseUrl, state.owner);
 		return {
 			n8n,

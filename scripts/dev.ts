@@ -53,7 +53,8 @@ function banner(env: DevEnvironment): string {
 			? '                    (owner account created for this folder)'
 			: '                    (owner account of an earlier run; if you changed its password, use yours)',
 		`  DingTalk sandbox  ${sandbox.pageUrl}`,
-		'                    shows what the robots sent; fires robot @-messages and encrypted events',
+		'                    shows what the robots sent; fires robot @-messages and encrypted events,',
+		`                    and plays the Stream gateway (${sandbox.stream.liveConnections().length} live Stream connection(s))`,
 		'',
 		`  Credentials "${env.credentials.map((credential) => credential.name).join('", "')}" point at the sandbox.`,
 		`  Example workflows (${examples.length}, ${examples.filter((e) => isPublished(e.id)).length} published):`,
@@ -73,6 +74,12 @@ function banner(env: DevEnvironment): string {
 		lines.push(
 			`    - "Fire an encrypted event" user_add_org: "${targets.event.workflow.name}" posts a welcome.`,
 			`      Its trigger URL: ${targets.eventUrl}`,
+		);
+	}
+	for (const example of targets.stream) {
+		lines.push(
+			`    - "Send over Stream" with /help: "${example.name}" answers on the page.`,
+			"      Its DingTalk Stream Trigger connected out to the sandbox's gateway: no URL needed.",
 		);
 	}
 	for (const { example, path: webhookPath } of webhookExamples) {

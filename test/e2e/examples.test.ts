@@ -1,7 +1,8 @@
 // The environment of `npm run dev` (scripts/dev-environment.ts) in a temporary folder: a real
 // n8n with the sandbox credentials, every workflow in examples/*.json and an owner account, next to
 // the DingTalk sandbox. Each example runs along its main path the way its users start it (a POST
-// to its Webhook, a signed robot @-message or an encrypted event to its DingTalk Trigger), and the
+// to its Webhook, a signed robot @-message or an encrypted event to its DingTalk Trigger, a robot
+// @-message pushed through the sandbox's Stream gateway to its DingTalk Stream Trigger), and the
 // sandbox page's own buttons reach the examples' triggers.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +20,7 @@ import type {
 	ReceivedMessage,
 	StandInDirectory,
 } from '../fake-dingtalk';
+import type { FakeStreamGateway, RecordedAck } from '../fake-dingtalk/streamGateway';
 import {
 	eventPush,
 	openEventReply,
@@ -39,17 +41,21 @@ interface Context {
 	/** The sandbox's stand-in for the examples' HR system. */
 	hrDirectory: StandInDirectory;
 	example: ExampleWorkflow;
+	/** The sandbox's Stream gateway. */
+	stream: FakeStreamGateway;
 	/** Starts the example's main path, returns the answer and the execution it started. */
-	run(
-		start: () => Promise<HttpAnswer>,
+	run<T>(
+		start: () => Promise<T>,
 		statuses?: ExecutionStatus[],
-	): Promise<{ result: HttpAnswer; execution: ExecutionDetail }>;
+	): Promise<{ result: T; execution: ExecutionDetail }>;
 	/** POSTs JSON to the example's Webhook node. */
 	postToWebhook(body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
 	/** Sends a signed robot @-message whose session webhook is on the fake. */
 	mentionRobot(text: string): Promise<HttpAnswer>;
 	/** Sends an encrypted event push. */
 	pushEvent(event: Record<string, unknown>): Promise<HttpAnswer>;
+	/** Pushes a robot @-message through the Stream gateway and waits for the trigger's ACK. */
+	mentionRobotOverStream(text: string): Promise<{ messageId: string; ack: RecordedAck }>;
 }
 
 let env: DevEnvironment | undefined;
@@ -198,6 +204,24 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
 	},
 
+	'stream-command-bot.json': async ({ run, mentionRobotOverStream, fake, stream }) => {
+		// Published at start-up, the trigger holds the one connection of the sandbox app.
+		expect(stream.liveConnections().map((connection) => connection.clientId)).toEqual([
+			dev().state.secrets.appKey,
+		]);
+		const { result, execution } = await run(() => mentionRobotOverStream('/help'));
+		expect(result.ack).toMatchObject({ code: 200, message: 'OK' });
+		expect(execution.status).toBe('success');
+		expect(fake.received).toHaveLength(1);
+		const [reply] = fake.received;
+		expect(reply.via).toBe('session');
+		expect(reply.body.msgtype).toBe('markdown');
+		expect(reply.body.markdown.title).toBe('Help');
+		expect(reply.body.markdown.text).toContain('**/help**');
+		expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
+		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+	},
+
 	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {
 		const { execution } = await run(
 			() => postToWebhook({ version: 'v2.3', requestedBy: 'alice', changes: 'new checkout' }),
@@ -314,9 +338,9 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		beforeEach(() => env?.sandbox.fake.reset());
 
 		/** Runs `start` and waits for the one execution of the example it starts. */
-		async function runExample(
+		async function runExample<T>(
 			example: ExampleWorkflow,
-			start: () => Promise<HttpAnswer>,
+			start: () => Promise<T>,
 			statuses?: ExecutionStatus[],
 		) {
 			const before = (await n8n().executions.list(example.id)).length;
@@ -338,6 +362,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				fake: fake(),
 				openApi: dev().openApi,
 				hrDirectory: dev().hrDirectory,
+				stream: dev().sandbox.stream,
 				example,
 				run: async (start, statuses) => await runExample(example, start, statuses),
 				postToWebhook: async (body, headers) => {
@@ -353,6 +378,13 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				pushEvent: async (event) => {
 					const push = eventPush(JSON.stringify(event), keys);
 					return await post(`${triggerUrl()}?${new URLSearchParams(push.query)}`, push.body);
+				},
+				mentionRobotOverStream: async (text) => {
+					const stream = dev().sandbox.stream;
+					const messageId = stream.pushRobotMessage(
+						robotMessageBody(text, { sessionWebhook: fake().addSession(Date.now() + 5_400_000) }),
+					);
+					return { messageId, ack: await stream.waitForAck(messageId, 30_000) };
 				},
 			};
 		}
@@ -370,8 +402,9 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				example.nodes.some(
 					(node) =>
 						!node.disabled &&
-						node.webhookId !== undefined &&
-						(node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type)),
+						(node.type === 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger' ||
+							(node.webhookId !== undefined &&
+								(node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type)))),
 				);
 			expect(stored).toEqual(
 				[...examples]
@@ -446,6 +479,52 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				msgtype: 'markdown',
 				body: { markdown: { title: 'Help' } },
 			});
+		});
+
+		it('sends an @-message over Stream from the sandbox page to the Stream command bot and shows its reply', async () => {
+			const { sandbox, targets } = dev();
+			expect(targets.stream.map((example) => example.file)).toEqual(['stream-command-bot.json']);
+			const base = sandbox.fake.baseUrl;
+			const status = async () =>
+				(await (await fetch(`${base}/sandbox/stream`)).json()) as {
+					connections: Array<{ clientId: string; subscriptions: string[] }>;
+					pushes: Array<{ kind: string; summary: string; acks: Array<{ code: number }> }>;
+				};
+			expect((await status()).connections).toEqual([
+				{
+					id: expect.any(String),
+					clientId: dev().state.secrets.appKey,
+					subscriptions: ['CALLBACK /v1.0/im/bot/messages/get'],
+					openedAt: expect.any(Number),
+				},
+			]);
+			const { result, execution } = await runExample(targets.stream[0], async () =>
+				post(`${base}/sandbox/stream/robot`, { text: '/help' }),
+			);
+			expect(result.status).toBe(200);
+			expect(result.body).toMatchObject({
+				ack: { code: 200, message: 'OK' },
+				connections: 1,
+				sent: { topic: '/v1.0/im/bot/messages/get' },
+			});
+			expect(execution.status).toBe('success');
+			const page = (await (await fetch(`${base}/sandbox/messages`)).json()) as {
+				messages: Array<{ via: string; msgtype: string; body: { markdown?: { title?: string } } }>;
+			};
+			expect(page.messages).toHaveLength(1);
+			expect(page.messages[0]).toMatchObject({
+				via: 'session',
+				msgtype: 'markdown',
+				body: { markdown: { title: 'Help' } },
+			});
+			expect((await status()).pushes).toMatchObject([
+				{ kind: 'robotMessage', summary: '/help', acks: [{ code: 200 }] },
+			]);
+
+			// The Stream command bot receives robot messages only: an event finds no subscriber.
+			const event = await post(`${base}/sandbox/stream/event`, { eventType: 'user_add_org' });
+			expect(event.status).toBe(409);
+			expect(JSON.stringify(event.body)).toContain('No live Stream connection subscribed');
 		});
 
 		it('fires an encrypted event from the sandbox page, and its retry starts nothing', async () => {

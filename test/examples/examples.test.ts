@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { DingTalkStreamTrigger } from '../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { DingTalkTrigger } from '../../nodes/DingTalkTrigger/DingTalkTrigger.node';
 
 /**
@@ -23,6 +24,7 @@ const PACKAGE = 'n8n-nodes-dingtalk-robot';
 const ourNodes: Record<string, INodeTypeDescription> = {
 	[`${PACKAGE}.dingTalkRobot`]: new DingTalkRobot().description,
 	[`${PACKAGE}.dingTalkTrigger`]: new DingTalkTrigger().description,
+	[`${PACKAGE}.dingTalkStreamTrigger`]: new DingTalkStreamTrigger().description,
 };
 
 /** Versions of built-in nodes in n8n 2.8.4 (read from its n8n-nodes-base). Extend as needed. */
@@ -266,12 +268,17 @@ describe.each(files)('%s', (file) => {
 		}
 	});
 
-	it('gives every webhook-based trigger a fixed UUID webhookId', () => {
+	it('gives every webhook-based trigger a fixed UUID webhookId, and a Stream trigger none', () => {
 		const triggers = example.nodes.filter(
 			(node) =>
 				node.type === 'n8n-nodes-base.webhook' || node.type === `${PACKAGE}.dingTalkTrigger`,
 		);
 		for (const trigger of triggers) expect(trigger.webhookId).toMatch(UUID);
+		// n8n would wait for a webhook that a Stream trigger never registers.
+		const streamTriggers = example.nodes.filter(
+			(node) => node.type === `${PACKAGE}.dingTalkStreamTrigger`,
+		);
+		for (const trigger of streamTriggers) expect(trigger.webhookId).toBeUndefined();
 	});
 
 	it('connects only nodes that exist, through main outputs', () => {
@@ -316,6 +323,10 @@ describe.each(files)('%s', (file) => {
 				expect(optionValues(description, 'operation', resource)).toContain(
 					node.parameters.operation,
 				);
+			} else if (node.type === `${PACKAGE}.dingTalkStreamTrigger`) {
+				const receive = node.parameters.receive as string[];
+				expect(receive.length).toBeGreaterThan(0);
+				for (const kind of receive) expect(optionValues(description, 'receive')).toContain(kind);
 			} else {
 				expect(optionValues(description, 'mode')).toContain(node.parameters.mode);
 			}

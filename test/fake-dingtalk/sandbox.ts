@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { deriveEventAesKey, isEventAesKeyShape } from '../../nodes/shared/eventCrypto';
 import type { FakeExtension, Reply, RequestContext, Route } from './routing';
-import { SANDBOX_EVENT_TYPES, sampleEvent } from './sandboxEvents';
+import { SANDBOX_CORP_ID, SANDBOX_EVENT_TYPES, sampleEvent } from './sandboxEvents';
 import {
 	SESSION_LIFETIME_MS,
 	SIGNATURE_VARIANTS,
@@ -18,6 +18,7 @@ import {
 import { escapeHtml } from './sandboxMarkdown';
 import { sandboxPage } from './sandboxPage';
 import { renderAppRobotMessage, renderReceived, type RenderedMessage } from './sandboxRender';
+import type { FakeStreamGateway, RecordedAck } from './streamGateway';
 import type { ReceivedMessage, SandboxAppRobotMessage, SandboxOptions } from './types';
 
 /** What the sandbox needs from the fake server (FakeDingTalk satisfies it). */
@@ -30,6 +31,42 @@ export interface SandboxHost {
 export const SANDBOX_MESSAGE_LIMIT = 200;
 
 const MAX_TEXT_LENGTH = 5_000;
+
+/** How long a Stream push waits for the trigger's ACK before the page is answered. */
+export const STREAM_ACK_WAIT_MS = 10_000;
+
+/** The Stream pushes the page lists, newest first. */
+const STREAM_PUSH_LIMIT = 20;
+
+/** Event types the Stream form offers: check_url belongs to the HTTP push only. */
+export const SANDBOX_STREAM_EVENT_TYPES = SANDBOX_EVENT_TYPES.filter(
+	(type) => type !== 'check_url',
+);
+
+/** Keys of the HTTP push's envelope; over Stream they travel as frame headers. */
+const EVENT_ENVELOPE_KEYS = ['EventType', 'EventTime', 'CorpId', 'eventId'];
+
+interface StreamPush {
+	messageId: string;
+	kind: 'robotMessage' | 'event';
+	/** The message text or the event type. */
+	summary: string;
+	connectionId: string;
+	at: number;
+}
+
+/** An ACK as the page shows it: `data` parsed when it is JSON. */
+function ackView(ack: RecordedAck): { code: unknown; message: unknown; data: unknown } {
+	let data: unknown = ack.data;
+	if (typeof data === 'string') {
+		try {
+			data = JSON.parse(data);
+		} catch {
+			// shown as sent
+		}
+	}
+	return { code: ack.code, message: ack.message, data };
+}
 
 interface SandboxConfig {
 	appSecret?: string;
@@ -115,6 +152,108 @@ export function sandboxExtension(host: SandboxHost, options: SandboxOptions): Fa
 	const config = resolveConfig(options);
 	const page = sandboxPage();
 	let previousEvent: string | undefined;
+	const gateway: FakeStreamGateway | undefined = options.stream;
+	const streamProblem = gateway ? undefined : 'The sandbox was started without a Stream gateway.';
+	const streamPushes: StreamPush[] = [];
+
+	const streamStatus = () => ({
+		ready: gateway !== undefined,
+		problem: streamProblem,
+		connections: (gateway?.liveConnections() ?? []).map((connection) => ({
+			id: connection.id,
+			clientId: connection.clientId,
+			subscriptions: connection.subscriptions.map(({ type, topic }) => `${type} ${topic}`),
+			openedAt: connection.openedAt,
+		})),
+		pushes: streamPushes.map((push) => ({
+			...push,
+			acks: (gateway?.acksFor(push.messageId) ?? []).map(ackView),
+		})),
+	});
+
+	/** Pushes through the gateway, then waits a while for the trigger's ACK. */
+	const pushOverStream = async (
+		kind: StreamPush['kind'],
+		summary: string,
+		push: (gateway: FakeStreamGateway) => string,
+		sent: unknown,
+	): Promise<Reply> => {
+		if (!gateway) return json(409, { error: streamProblem });
+		let messageId: string;
+		try {
+			messageId = push(gateway);
+		} catch (error) {
+			return json(409, {
+				error: `${(error as Error).message}. Publish a workflow with a DingTalk Stream Trigger that uses the sandbox's DingTalk App API credential, and receives ${kind === 'event' ? 'events' : 'robot messages'}.`,
+			});
+		}
+		const connection = gateway.connections.find((candidate) =>
+			candidate.sent.some((frame) => frame.headers.messageId === messageId),
+		);
+		streamPushes.unshift({
+			messageId,
+			kind,
+			summary,
+			connectionId: connection?.id ?? '',
+			at: Date.now(),
+		});
+		streamPushes.length = Math.min(streamPushes.length, STREAM_PUSH_LIMIT);
+		const ack = await gateway.waitForAck(messageId, STREAM_ACK_WAIT_MS).catch(() => undefined);
+		return json(200, {
+			messageId,
+			connectionId: connection?.id,
+			ack: ack ? ackView(ack) : undefined,
+			connections: gateway.liveConnections().length,
+			sent,
+		});
+	};
+
+	const streamRobot: Handler = async (context) => {
+		const body = readJsonObject(context);
+		if (!body) return json(400, { error: 'The request body is not a JSON object.' });
+		const text = typeof body.text === 'string' ? body.text.trim() : '';
+		if (!text || text.length > MAX_TEXT_LENGTH) {
+			return json(400, { error: `Enter a message of 1 to ${MAX_TEXT_LENGTH} characters.` });
+		}
+		// The body of an HTTP-mode message; over Stream it is the frame's data, unsigned.
+		const message = buildRobotRequest(
+			{
+				text,
+				senderNick: stringField(body, 'senderNick', 'Sandbox User'),
+				senderStaffId: stringField(body, 'senderStaffId', 'sandbox-user-01'),
+				chatType: body.chatType === 'single' ? 'single' : 'group',
+				signature: 'valid',
+			},
+			{
+				appSecret: config.appSecret ?? '',
+				sessionWebhook: host.addSession(context.now + SESSION_LIFETIME_MS),
+				nowMs: Date.now(),
+			},
+		).body;
+		return await pushOverStream(
+			'robotMessage',
+			text,
+			(stream) => stream.pushRobotMessage(message),
+			{ topic: '/v1.0/im/bot/messages/get', data: message },
+		);
+	};
+
+	const streamEvent: Handler = async (context) => {
+		const body = readJsonObject(context);
+		if (!body) return json(400, { error: 'The request body is not a JSON object.' });
+		const eventType = stringField(body, 'eventType', 'user_add_org');
+		const now = Date.now();
+		const eventId = randomUUID().replace(/-/g, '');
+		const sample = SANDBOX_STREAM_EVENT_TYPES.includes(eventType)
+			? sampleEvent(eventType, { eventId, now })
+			: undefined;
+		if (!sample) return json(400, { error: `The sandbox has no Stream sample for ${eventType}.` });
+		const data = Object.fromEntries(
+			Object.entries(sample).filter(([key]) => !EVENT_ENVELOPE_KEYS.includes(key)),
+		);
+		const event = { eventType, eventId, eventBornTime: now, eventCorpId: SANDBOX_CORP_ID, data };
+		return await pushOverStream('event', eventType, (stream) => stream.pushEvent(event), event);
+	};
 
 	const fireRobot: Handler = async (context) => {
 		const body = readJsonObject(context);
@@ -221,8 +360,16 @@ export function sandboxExtension(host: SandboxHost, options: SandboxOptions): Fa
 					triggerUrl: config.eventTriggerUrl,
 					eventTypes: SANDBOX_EVENT_TYPES,
 				},
+				stream: {
+					ready: gateway !== undefined,
+					problem: streamProblem,
+					eventTypes: SANDBOX_STREAM_EVENT_TYPES,
+				},
 			}),
 		),
+		route('/sandbox/stream', ['GET'], () => json(200, streamStatus())),
+		route('/sandbox/stream/robot', ['POST'], streamRobot),
+		route('/sandbox/stream/event', ['POST'], streamEvent),
 		route('/sandbox/messages', ['GET'], () => {
 			const appMessages = options.appRobotMessages?.() ?? [];
 			return json(200, {
@@ -242,6 +389,7 @@ export function sandboxExtension(host: SandboxHost, options: SandboxOptions): Fa
 		routes: () => routes,
 		reset: () => {
 			previousEvent = undefined;
+			streamPushes.length = 0;
 		},
 	};
 }

@@ -81,6 +81,10 @@ a.bubble, .card a { color: inherit; text-decoration: none; }
 .result.ok { border-left: 3px solid #00b365; } .result.rejected { border-left: 3px solid #f54a45; }
 .result .headline { font-weight: 600; margin-bottom: 4px; }
 .result pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.stream-live { font-size: 12px; margin: 0 0 10px; color: #5c5f61; }
+.stream-live.none { color: #b35c00; }
+.fire .actions { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
+.pushes { margin: 8px 0 0; padding-left: 18px; font-size: 12px; color: #5c5f61; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
 `;
 
@@ -105,6 +109,40 @@ async function refresh() {
 		byId('live').textContent = 'Live';
 	} catch (error) {
 		byId('live').textContent = 'Sandbox not reachable';
+	}
+	refreshStream();
+}
+
+function ackText(acks) {
+	if (!acks || acks.length === 0) return 'no ACK yet';
+	const ack = acks[acks.length - 1];
+	const status = ack.data && ack.data.status ? ' ' + ack.data.status : '';
+	return 'ACK ' + ack.code + status;
+}
+
+async function refreshStream() {
+	try {
+		const response = await fetch('/sandbox/stream', { cache: 'no-store' });
+		const data = await response.json();
+		if (!data.ready) return;
+		const count = data.connections.length;
+		const live = byId('stream-connections');
+		live.dataset.count = String(count);
+		live.className = 'stream-live' + (count === 0 ? ' none' : '');
+		live.textContent = count === 0
+			? 'No live Stream connection: publish a workflow with a DingTalk Stream Trigger.'
+			: count === 1
+				? '1 live Stream connection'
+				: count + ' live Stream connections (DingTalk gives each push to one of them)';
+		byId('stream-pushes').replaceChildren(
+			...data.pushes.map((push) => {
+				const item = document.createElement('li');
+				item.textContent = (push.kind === 'event' ? 'Event ' : 'Message ') + push.summary + ': ' + ackText(push.acks);
+				return item;
+			}),
+		);
+	} catch (error) {
+		// the topbar already says the sandbox is not reachable
 	}
 }
 
@@ -169,6 +207,43 @@ async function loadConfig() {
 	for (const type of config.event.eventTypes) addLine(select, '', type, 'option').value = type;
 	guard(byId('robot-form'), config.robot.ready, config.robot.problem);
 	guard(byId('event-form'), config.event.ready, config.event.problem);
+	const streamType = byId('stream-event-type');
+	for (const type of config.stream.eventTypes) addLine(streamType, '', type, 'option').value = type;
+	guard(byId('stream-form'), config.stream.ready, config.stream.problem);
+}
+
+function showStreamResult(outcome) {
+	const box = byId('stream-result');
+	box.hidden = false;
+	box.replaceChildren();
+	if (outcome.status !== 200) {
+		box.className = 'result rejected';
+		addLine(box, 'headline', 'Not sent: ' + (outcome.data.error || 'HTTP ' + outcome.status));
+		return;
+	}
+	const result = outcome.data;
+	const ack = result.ack;
+	const success = ack && ack.code === 200 && (!ack.data || ack.data.status !== 'LATER');
+	box.className = 'result ' + (success ? 'ok' : 'rejected');
+	addLine(box, 'headline', ack
+		? 'Trigger ACKed ' + ack.code + ' ' + (ack.data && ack.data.status ? ack.data.status : ack.message)
+		: 'Pushed, but no ACK within 10 s');
+	addLine(box, 'answer', 'messageId ' + result.messageId, 'pre');
+	const details = document.createElement('details');
+	addLine(details, '', 'What was pushed', 'summary');
+	addLine(details, '', JSON.stringify(result.sent, null, 2), 'pre');
+	box.appendChild(details);
+}
+
+async function pushStream(path, body) {
+	const buttons = [byId('stream-robot-send'), byId('stream-event-send')];
+	for (const button of buttons) button.disabled = true;
+	try {
+		showStreamResult(await postJson(path, body));
+		refresh();
+	} finally {
+		for (const button of buttons) button.disabled = false;
+	}
 }
 
 byId('robot-form').addEventListener('submit', async (event) => {
@@ -200,6 +275,14 @@ byId('event-form').addEventListener('submit', (event) => {
 	fireEvent(false);
 });
 byId('event-retry').addEventListener('click', () => fireEvent(true));
+byId('stream-form').addEventListener('submit', (event) => {
+	event.preventDefault();
+	const values = formValues(event.target);
+	pushStream('/sandbox/stream/robot', { text: values.text, senderNick: values.senderNick, chatType: values.chatType });
+});
+byId('stream-event-send').addEventListener('click', () =>
+	pushStream('/sandbox/stream/event', { eventType: byId('stream-event-type').value }),
+);
 byId('clear').addEventListener('click', async () => {
 	await postJson('/sandbox/clear', {});
 	refresh();
@@ -259,6 +342,23 @@ const BODY = `
 			<button id="event-send" type="submit">Send</button>
 			<button id="event-retry" type="button" title="Send the previous event again with the same eventId, as DingTalk does when it retries">Retry previous event</button>
 			<div id="event-result" class="result" hidden></div>
+		</form>
+		<form id="stream-form" class="fire" autocomplete="off">
+			<h2>Send over Stream</h2>
+			<p class="help">Pushed through the sandbox's Stream gateway to a DingTalk Stream Trigger connected with the app's Client ID, as DingTalk does in Stream mode: no URL needed. Replies through the message's session webhook appear on the left.</p>
+			<p id="stream-connections" class="stream-live none" data-count="0">No live Stream connection yet.</p>
+			<label>Message<textarea id="stream-text" name="text" rows="2" required>/help</textarea></label>
+			<div class="row">
+				<label>Sender<input id="stream-sender" name="senderNick" value="Sandbox User"></label>
+				<label>Chat<select id="stream-chat" name="chatType"><option value="group">Group (@robot)</option><option value="single">Single chat</option></select></label>
+			</div>
+			<div class="actions"><button id="stream-robot-send" type="submit">Send robot @-message</button></div>
+			<div class="row">
+				<label>Event type<select id="stream-event-type" name="eventType"></select></label>
+			</div>
+			<div class="actions"><button id="stream-event-send" type="button">Send event</button></div>
+			<div id="stream-result" class="result" hidden></div>
+			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
 	</aside>
 </main>

@@ -1,12 +1,15 @@
 import { randomInt } from 'node:crypto';
 
 import { FakeDingTalk } from './server';
+import { FakeStreamGateway } from './streamGateway';
 import type { SandboxAppRobotMessage } from './types';
 
 /**
  * Starts the fake DingTalk server with its sandbox page and one custom robot, and returns the
  * credential data that points n8n at it: what `npm run dev` needs to let a newcomer try every
- * operation without a DingTalk account.
+ * operation without a DingTalk account. It also plays DingTalk's Stream gateway for the app:
+ * connections/open is served by the fake server itself (so the app credential's one API Base URL
+ * serves both the OpenAPI and Stream), the WebSocket endpoint by the gateway's own port.
  */
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -56,6 +59,8 @@ export interface StartSandboxOptions {
 
 export interface RunningSandbox {
 	fake: FakeDingTalk;
+	/** The Stream gateway; it knows the app's Client ID and Secret (appKey, appSecret). */
+	stream: FakeStreamGateway;
 	/** The page, e.g. http://127.0.0.1:PORT/ */
 	pageUrl: string;
 	secrets: SandboxSecrets;
@@ -76,6 +81,10 @@ export interface RunningSandbox {
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
 	const secrets = options.secrets ?? generateSandboxSecrets();
+	const stream = new FakeStreamGateway({
+		apps: [{ clientId: secrets.appKey, clientSecret: secrets.appSecret }],
+	});
+	await stream.start();
 	const fake = new FakeDingTalk({
 		robots: [{ token: secrets.accessToken, secret: secrets.robotSecret }],
 		sandbox: {
@@ -86,11 +95,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			robotTriggerUrl: options.robotTriggerUrl,
 			eventTriggerUrl: options.eventTriggerUrl,
 			appRobotMessages: options.appRobotMessages,
+			stream,
 		},
 	});
-	const baseUrl = await fake.start(options.port ?? 0);
+	fake.use(stream);
+	let baseUrl: string;
+	try {
+		baseUrl = await fake.start(options.port ?? 0);
+	} catch (error) {
+		await stream.stop();
+		throw error;
+	}
 	return {
 		fake,
+		stream,
 		pageUrl: `${baseUrl}/`,
 		secrets,
 		robotCredentialData: {
@@ -108,6 +126,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			outgoingToken: '',
 			apiBaseUrl: baseUrl,
 		},
-		stop: () => fake.stop(),
+		stop: async () => {
+			await fake.stop();
+			await stream.stop();
+		},
 	};
 }

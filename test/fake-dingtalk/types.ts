@@ -1,3 +1,5 @@
+import type { FakeStreamGateway } from './streamGateway';
+
 /** A custom robot (自定义机器人) the fake knows, addressed by the access_token of its webhook URL. */
 export interface FakeRobot {
 	token: string;
@@ -54,6 +56,11 @@ export interface SandboxOptions {
 	eventTriggerUrl?: string;
 	/** Also list app robot (OpenAPI) messages, e.g. `() => openApi.messages` of a FakeOpenApi. */
 	appRobotMessages?: () => readonly SandboxAppRobotMessage[];
+	/**
+	 * The Stream gateway the page's Stream form pushes robot @-messages and events through, to
+	 * DingTalk Stream Triggers connected with the app's Client ID. Without it the form is disabled.
+	 */
+	stream?: FakeStreamGateway;
 }
 
 /** An app robot message sent through the OpenAPI, as FakeOpenApi records it. */

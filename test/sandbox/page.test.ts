@@ -3,9 +3,19 @@ import * as path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { FakeDingTalk } from '../fake-dingtalk';
+import { DingTalkStreamTrigger } from '../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
+import { clearDedupeCaches } from '../../nodes/shared/dedupe';
+import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
 import { OK, postJson, signedSendUrl } from '../fake-dingtalk/testClient';
+import { activateTrigger, type ActivatedTrigger } from '../helpers/runTrigger';
+import {
+	provideWebSocket,
+	restoreWebSocket,
+	until,
+} from '../nodes/DingTalkStreamTrigger/streamTestSetup';
 import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
+import { startStandInStreamWorkflow, type StandInStreamWorkflow } from './standInStreamWorkflow';
 import { startStandInTrigger, type StandInTrigger } from './standInTrigger';
 
 /**
@@ -107,6 +117,9 @@ if (missing) {
 		let base: string;
 		let robotTrigger: StandInTrigger;
 		let eventTrigger: StandInTrigger;
+		let gateway: FakeStreamGateway;
+		let streamBot: StandInStreamWorkflow | undefined;
+		let streamEvents: ActivatedTrigger | undefined;
 		let browser: Browser;
 		let page: Page;
 		const pageProblems: string[] = [];
@@ -142,6 +155,12 @@ if (missing) {
 				},
 			});
 			eventTrigger = await startStandInTrigger({ mode: 'event', credentials });
+			provideWebSocket();
+			clearDedupeCaches();
+			gateway = new FakeStreamGateway({
+				apps: [{ clientId: credentials.appKey, clientSecret: credentials.appSecret }],
+			});
+			await gateway.start();
 			fake = new FakeDingTalk({
 				robots: [robot],
 				sandbox: {
@@ -151,8 +170,23 @@ if (missing) {
 					eventAesKey: credentials.eventAesKey,
 					robotTriggerUrl: robotTrigger.url,
 					eventTriggerUrl: eventTrigger.url,
+					stream: gateway,
 				},
 			});
+			// As startSandbox does: connections/open and the OpenAPI on one API Base URL.
+			fake.use(gateway);
+			fake.use(
+				new FakeOpenApi({
+					apps: [
+						{
+							appKey: credentials.appKey,
+							appSecret: credentials.appSecret,
+							groups: ['cidSandboxGroup0001=='],
+							users: ['sandbox-user-01'],
+						},
+					],
+				}),
+			);
 			base = await fake.start();
 
 			await send({
@@ -249,6 +283,10 @@ if (missing) {
 
 		afterAll(async () => {
 			await browser?.close();
+			await streamBot?.close();
+			await streamEvents?.close();
+			await gateway?.stop();
+			restoreWebSocket();
 			await fake?.stop();
 			await robotTrigger?.close();
 			await eventTrigger?.close();
@@ -360,6 +398,117 @@ if (missing) {
 					data: expect.objectContaining({ userId: ['sandbox-new-hire-01'] }),
 				}),
 			]);
+		});
+
+		describe('Send over Stream', () => {
+			const appCredentials = () => ({
+				dingTalkAppApi: {
+					...credentials,
+					apiBaseUrl: base,
+					oapiBaseUrl: base,
+				},
+			});
+			const live = () => page.locator('#stream-connections');
+			const headline = () => page.locator('#stream-result .headline');
+
+			it('says no Stream connection is live and refuses to push before a trigger connects', async () => {
+				expect(await live().getAttribute('data-count')).toBe('0');
+				expect(await live().textContent()).toBe(
+					'No live Stream connection: publish a workflow with a DingTalk Stream Trigger.',
+				);
+				await page.locator('#stream-robot-send').click();
+				await eventually(async () =>
+					expect(await headline().textContent()).toMatch(
+						/^Not sent: No live Stream connection subscribed to CALLBACK \/v1\.0\/im\/bot\/messages\/get\. Publish a workflow with a DingTalk Stream Trigger/,
+					),
+				);
+				expect(await page.locator('#stream-result').getAttribute('class')).toBe('result rejected');
+				expect(gateway.connections).toHaveLength(0);
+				// Chromium reports the 409 answer in the console; it is the only problem expected.
+				await eventually(async () =>
+					expect(pageProblems.filter((problem) => problem.includes('409'))).toHaveLength(1),
+				);
+				const others = pageProblems.filter((problem) => !problem.includes('409'));
+				pageProblems.splice(0, pageProblems.length, ...others);
+			});
+
+			it('counts the live connection of the Stream command bot example once it connected', async () => {
+				streamBot = await startStandInStreamWorkflow(appCredentials());
+				expect(gateway.liveConnections().map((connection) => connection.clientId)).toEqual([
+					credentials.appKey,
+				]);
+				await eventually(async () => expect(await live().getAttribute('data-count')).toBe('1'));
+				expect(await live().textContent()).toBe('1 live Stream connection');
+			});
+
+			it('pushes a robot @-message; the example answers through the session webhook and the ACK shows', async () => {
+				await page.locator('#stream-text').fill('/help');
+				await page.locator('#stream-robot-send').click();
+				await eventually(async () =>
+					expect(await headline().textContent()).toBe('Trigger ACKed 200 OK'),
+				);
+				expect(await page.locator('#stream-result').getAttribute('class')).toBe('result ok');
+				expect(streamBot!.trigger.emitted).toEqual([
+					[
+						expect.objectContaining({
+							text: '/help',
+							sender: expect.objectContaining({ staffId: 'sandbox-user-01' }),
+							sessionWebhook: expect.stringMatching(`^${base}/robot/sendBySession\\?session=`),
+						}),
+					],
+				]);
+				await streamBot!.settled();
+				expect(streamBot!.failures).toEqual([]);
+				expect(streamBot!.replies).toEqual([
+					expect.objectContaining({ sentTo: 'sessionWebhook', mentioned: ['sandbox-user-01'] }),
+				]);
+
+				const reply = page.locator('article.message >> nth=0');
+				await eventually(async () =>
+					expect(await reply.locator('h4').textContent()).toBe('Commands'),
+				);
+				expect(await reply.getAttribute('data-via')).toBe('session');
+				expect(await reply.locator('.mention.notified').allTextContents()).toEqual([
+					'@sandbox-user-01',
+				]);
+				await eventually(async () =>
+					expect(await page.locator('#stream-pushes li').allTextContents()).toEqual([
+						'Message /help: ACK 200',
+					]),
+				);
+			});
+
+			it('pushes an event to a Stream trigger receiving events, which ACKs SUCCESS', async () => {
+				streamEvents = await activateTrigger({
+					nodeType: new DingTalkStreamTrigger(),
+					typeName: 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger',
+					parameters: { receive: ['events'] },
+					credentials: appCredentials(),
+					nodeId: 'stream-events-trigger',
+				});
+				await eventually(async () => expect(await live().getAttribute('data-count')).toBe('2'));
+				await page.locator('#stream-event-type').selectOption('user_add_org');
+				await page.locator('#stream-event-send').click();
+				await eventually(async () =>
+					expect(await headline().textContent()).toBe('Trigger ACKed 200 SUCCESS'),
+				);
+				await until(() => streamEvents!.emitted.length === 1);
+				expect(streamEvents!.emitted[0]).toEqual([
+					expect.objectContaining({
+						eventType: 'user_add_org',
+						corpId: 'dingsandboxcorp0001',
+						data: expect.objectContaining({ userId: ['sandbox-new-hire-01'] }),
+					}),
+				]);
+				// The robot-only example was not given the event.
+				expect(streamBot!.trigger.emitted).toHaveLength(1);
+				await eventually(async () =>
+					expect(await page.locator('#stream-pushes li').allTextContents()).toEqual([
+						'Event user_add_org: ACK 200 SUCCESS',
+						'Message /help: ACK 200',
+					]),
+				);
+			});
 		});
 
 		it('runs without script errors or blocked resources, and saves a screenshot', async () => {
