@@ -58,6 +58,7 @@ const DOCUMENTED = [
 	'github-to-dingtalk-markdown.json',
 	'jira-to-dingtalk-action-card.json',
 	'new-employee-welcome.json',
+	'stream-command-bot.json',
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
