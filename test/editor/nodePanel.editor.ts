@@ -298,4 +298,48 @@ describe('a new user in the n8n editor', () => {
 			expect(text).not.toMatch(/activate/i);
 		});
 	});
+	it('adds the DingTalk Stream Trigger and a test run gets a robot message over Stream', async () => {
+		await withScreenshot(page, 'stream-trigger', async () => {
+			env.sandbox.fake.reset();
+			await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Stream Trigger');
+			await page.getByText('Add to workflow', { exact: true }).click();
+			const ndv = page.getByTestId('ndv');
+			await ndv.getByText('ONE of an app’s open connections', { exact: false }).waitFor();
+			expect(await selectedCredential(page)).toBe(credentialName(APP_CREDENTIAL_TYPE));
+			const receive = await page.getByTestId('parameter-input-receive').innerText();
+			expect(receive).toContain('Robot Messages');
+			expect(receive).toContain('Events');
+			expect(receive).not.toContain('Card Callbacks');
+
+			const stream = env.sandbox.stream;
+			const before = stream.connections.length;
+			await page.getByTestId('node-execute-button').click();
+			// The test run opens a connection of its own, the newest, which the gateway pushes to.
+			const connection = await stream.waitForConnection(before + 1, 60_000);
+			stream.pushRobotMessage(
+				{
+					msgId: 'editor-stream-1',
+					msgtype: 'text',
+					text: { content: ' hello over Stream' },
+					conversationType: '1',
+					conversationId: 'cidEditor==',
+					senderNick: 'Editor Test',
+					sessionWebhook: `${env.sandbox.fake.baseUrl}/robot/sendBySession?session=editor`,
+				},
+				{ connectionId: connection.id },
+			);
+			const output = page.getByTestId('output-panel');
+			await output
+				.getByText(/1 item/)
+				.first()
+				.waitFor({ timeout: 60_000 });
+			await output.getByTestId('radio-button-json').click();
+			await output.getByText('hello over Stream', { exact: false }).first().waitFor();
+			// The run is over: n8n closed the test run's connection.
+			for (let attempt = 0; attempt < 100 && !connection.closed; attempt++) {
+				await page.waitForTimeout(100);
+			}
+			expect(connection.closed).toBe(true);
+		});
+	});
 });
