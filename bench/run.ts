@@ -47,6 +47,8 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<number> {
 	const began = Date.now();
+	// The machine's load before the bench adds its own (another job may be running).
+	const startEnvironment = environment(n8nVersion());
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
 	const budgetMs = Number(option('budget') ?? (quick ? 240 : 570)) * 1000;
@@ -261,7 +263,10 @@ async function main(): Promise<number> {
 		command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 		date: new Date().toISOString().slice(0, 10),
 		durationSeconds: Math.round((Date.now() - began) / 1000),
-		environment: environment(n8nVersion()),
+		environment: {
+			...startEnvironment,
+			loadAverageAtEnd: environment(n8nVersion()).loadAverageAtStart,
+		},
 		settings: [
 			'One n8n (pinned install, packed package, SQLite, every execution saved) on 127.0.0.1; the load generator and the fake DingTalk servers run in the bench process on the same machine.',
 			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
