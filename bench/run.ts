@@ -140,6 +140,11 @@ async function main(): Promise<number> {
 	const pacedBaseUrl = await pacedFake.start();
 	const replyBaseUrl = await replyFake.start();
 	const gatewayBaseUrl = await gateway.start();
+	// As DingTalk does, a ping every 20 s keeps the Stream trigger's watchdog (60 s) from
+	// reconnecting while other rows run.
+	const keepAlive = setInterval(() => {
+		if (gateway.liveConnections().length > 0) gateway.ping();
+	}, 20_000);
 	const replyCredentials = [
 		appCredential(credentials),
 		robotCredential(REPLY_ROBOT, {
@@ -239,6 +244,7 @@ async function main(): Promise<number> {
 		await fastFake.stop();
 		await pacedFake.stop();
 		await replyFake.stop();
+		clearInterval(keepAlive);
 		await gateway.stop();
 		probe.cleanup();
 	}
