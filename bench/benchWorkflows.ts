@@ -3,6 +3,7 @@ import type { WorkflowFixture } from '../scripts/n8n-instance';
 import {
 	chain,
 	dingTalkRobotSend,
+	dingTalkStreamTrigger,
 	dingTalkTrigger,
 	handSignedHttpSend,
 	noOp,
@@ -19,6 +20,11 @@ export const FAST_ROBOT: RobotCredentialRef = {
 export const PACED_ROBOT: RobotCredentialRef = {
 	id: 'benchRobotPaced1',
 	name: 'Paced robot (bench)',
+};
+/** The robot that row 8's workflow answers with (its own fake, no rate limit). */
+export const REPLY_ROBOT: RobotCredentialRef = {
+	id: 'benchRobotReply1',
+	name: 'Reply robot (bench)',
 };
 
 /** A workflow reachable at `path` (relative to /webhook/). */
@@ -103,7 +109,46 @@ export function benchWorkflows(options: {
 		]),
 		path: 'bench-pacing',
 	};
+	// Row 7: one event, three ways in, each -> No Op.
+	const streamEvents: BenchWorkflow = {
+		workflow: chain('benchStream00001', 'Bench: DingTalk Stream Trigger (events) -> No Op', [
+			dingTalkStreamTrigger({ receive: ['events'] }),
+			noOp(),
+		]),
+		path: '',
+	};
+	const eventNoOp: BenchWorkflow = {
+		workflow: chain('benchEventNoOp01', 'Bench: DingTalk Trigger (events) -> No Op', [
+			dingTalkTrigger('b0e0c001-0000-4000-8000-000000000008', { mode: 'event' }),
+			noOp(),
+		]),
+		path: 'b0e0c001-0000-4000-8000-000000000008/webhook',
+	};
+	const webhookEvents: BenchWorkflow = {
+		workflow: chain('benchWebhookEvt1', 'Bench: Webhook node (event pushes) -> No Op', [
+			webhook('b0e0c001-0000-4000-8000-000000000009', 'bench-webhook-events'),
+			noOp(),
+		]),
+		path: 'bench-webhook-events',
+	};
+	// Row 8: a signed robot message answered through the custom robot, in one n8n and in queue mode.
+	const robotReply: BenchWorkflow = {
+		workflow: chain('benchRobotReply1', 'Bench: DingTalk Trigger (robot) -> DingTalk Robot', [
+			dingTalkTrigger('b0e0c001-0000-4000-8000-00000000000a', { mode: 'robot' }),
+			// Pacing out of the way (the fake has no limit); msgUuid = the message ID, to match.
+			dingTalkRobotSend(REPLY_ROBOT, {
+				rateLimit: 1_000_000,
+				rateWindow: 1,
+				msgUuid: '={{ $json.messageId }}',
+			}),
+		]),
+		path: 'b0e0c001-0000-4000-8000-00000000000a/webhook',
+	};
 	return {
+		streamEvents,
+		eventNoOp,
+		webhookEvents,
+		robotReply,
 		webhookBaseline,
 		robotTrigger,
 		eventTrigger,

@@ -1,12 +1,14 @@
-// `npm run bench`: the six measurements of the benchmark issue in one real n8n (the pinned install
-// of scripts/n8n-install.sh, the packed package), written to bench/results.json and
-// bench/results.md. Ratios compare against baselines measured in the same run.
+// `npm run bench`: the six measurements of the benchmark issue, the Stream trigger (row 7) and queue
+// mode (row 8) in one real n8n (the pinned install of scripts/n8n-install.sh, the packed package),
+// written to bench/results.json and bench/results.md. Ratios compare against baselines measured in
+// the same run; row 8 also starts n8n in queue mode beside it (scripts/n8n-queue.ts).
 //
 //   node --expose-gc .n8n-e2e/build-bench/bench/run.js [--quick] [--profile] [--budget=<seconds>]
 //
 //   --quick     small counts, results to test-results/bench-partial/ (a smoke run of the bench)
 //   --profile   CPU profiles of n8n per row into test-results/bench-profiles/ (slows n8n down)
-//   --budget    seconds for the whole run (default 570); the memory row gets what is left
+//   --budget    seconds for the whole run (default 570, plus 230 with rows 7 and 8); the memory
+//               row gets what is left
 //   --only=4    only these rows (comma-separated, e.g. --only=1,4; --rows= is the same), results to
 //               test-results/bench-partial/
 import * as fs from 'node:fs';
@@ -15,18 +17,25 @@ import * as path from 'node:path';
 import { N8nInstance } from '../scripts/n8n-instance';
 import { n8nVersion, repoRoot } from '../scripts/n8n-runtime';
 import { FakeDingTalk } from '../test/fake-dingtalk';
-import { generateCredentials, randomString, seededRandom } from '../test/nodes/DingTalkTrigger/support/requests';
-import { benchWorkflows, FAST_ROBOT, PACED_ROBOT } from './benchWorkflows';
+import { FakeStreamGateway } from '../test/fake-dingtalk/streamGateway';
+import {
+	generateCredentials,
+	randomString,
+	seededRandom,
+} from '../test/nodes/DingTalkTrigger/support/requests';
+import { benchWorkflows, FAST_ROBOT, PACED_ROBOT, REPLY_ROBOT } from './benchWorkflows';
 import { aesKeyOf } from './lib/dingTalkRequests';
 import type { BenchContext, Measurement } from './lib/measurement';
 import { N8nProbe } from './lib/n8nProbe';
 import { environment, markdown, writeReport, type BenchReport } from './lib/report';
-import { appCredential, robotCredential } from './lib/workflows';
+import { appCredential, robotCredential, streamAppCredential } from './lib/workflows';
 import { measureActionNode } from './measurements/actionNode';
 import { measureCrypto } from './measurements/crypto';
 import { measureEventReply } from './measurements/eventReply';
 import { measureMemory } from './measurements/memory';
 import { measurePacing } from './measurements/pacing';
+import { measureQueueThroughput } from './measurements/queueThroughput';
+import { measureStreamThroughput } from './measurements/streamThroughput';
 import { measureTriggerThroughput } from './measurements/triggerThroughput';
 
 const SEED = 0xbe7c4;
@@ -39,13 +48,14 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<number> {
 	const began = Date.now();
+	// The machine's load before the bench adds its own (another job may be running).
+	const startEnvironment = environment(n8nVersion());
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
-	const budgetMs = Number(option('budget') ?? (quick ? 240 : 570)) * 1000;
 	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
-	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 6)) {
+	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 8)) {
 		throw new Error(
-			'--only takes row numbers from 1 to 6, comma-separated, e.g. --only=4 or --only=1,4',
+			'--only takes row numbers from 1 to 8, comma-separated, e.g. --only=4 or --only=1,4',
 		);
 	}
 	// Only a full run replaces the committed results.
@@ -54,6 +64,12 @@ async function main(): Promise<number> {
 			? path.join(repoRoot(), 'test-results', 'bench-partial')
 			: path.join(repoRoot(), 'bench');
 	const wanted = (row: number) => !rows || rows.includes(row);
+	// Rows 7 and 8 come on top of the budget the first six had, so the memory row keeps its share.
+	const newRowsMs =
+		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) + (wanted(8) ? (quick ? 100_000 : 150_000) : 0);
+	const budgetMs = option('budget')
+		? Number(option('budget')) * 1000
+		: (quick ? 240_000 : 570_000) + newRowsMs;
 	const log = (message: string) =>
 		console.log(
 			`[bench ${String(Math.round((Date.now() - began) / 1000)).padStart(3)} s] ${message}`,
@@ -70,6 +86,14 @@ async function main(): Promise<number> {
 		token: `bench-paced-${randomString(random, 24)}`,
 		secret: `SEC${randomString(random, 64)}`,
 	};
+	const replyRobot = {
+		token: `bench-reply-${randomString(random, 24)}`,
+		secret: `SEC${randomString(random, 64)}`,
+	};
+	const streamApp = {
+		clientId: `dingstream${randomString(random, 12).toLowerCase()}`,
+		clientSecret: randomString(random, 64),
+	};
 	// No limit on the fast robot: row 4 measures sending, not pacing.
 	const fastFake = new FakeDingTalk({
 		robots: [fastRobot],
@@ -79,6 +103,12 @@ async function main(): Promise<number> {
 		robots: [pacedRobot],
 		rateLimit: { limit: PACING.limit, windowMs: PACING.windowSeconds * 1000, banMs: 600_000 },
 	});
+	// Row 8's robot, shared by the regular n8n and the queue cluster; row 7's Stream gateway.
+	const replyFake = new FakeDingTalk({
+		robots: [replyRobot],
+		rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000, banMs: 0 },
+	});
+	const gateway = new FakeStreamGateway({ apps: [streamApp] });
 	const probe = N8nProbe.create({ profile });
 	const measurements: Measurement[] = [];
 	const failures: string[] = [];
@@ -114,6 +144,21 @@ async function main(): Promise<number> {
 
 	const fastBaseUrl = await fastFake.start();
 	const pacedBaseUrl = await pacedFake.start();
+	const replyBaseUrl = await replyFake.start();
+	const gatewayBaseUrl = await gateway.start();
+	// As DingTalk does, a ping every 20 s keeps the Stream trigger's watchdog (60 s) from
+	// reconnecting while other rows run.
+	const keepAlive = setInterval(() => {
+		if (gateway.liveConnections().length > 0) gateway.ping();
+	}, 20_000);
+	const replyCredentials = [
+		appCredential(credentials),
+		robotCredential(REPLY_ROBOT, {
+			accessToken: replyRobot.token,
+			secret: replyRobot.secret,
+			baseUrl: replyBaseUrl,
+		}),
+	];
 	const workflows = benchWorkflows({
 		fastRobot: { baseUrl: fastBaseUrl, accessToken: fastRobot.token, secret: fastRobot.secret },
 		pacing: PACING,
@@ -132,11 +177,17 @@ async function main(): Promise<number> {
 		await record('3. crypto alone', () => measureCrypto(context));
 
 		log('starting n8n');
+		// The Stream trigger needs the global WebSocket, behind a flag before Node 22.
+		const env = probe.env();
+		if (Number(process.versions.node.split('.')[0]) < 22) {
+			env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-websocket`.trim();
+		}
 		n8n = await N8nInstance.launch({
 			name: 'bench',
 			artifactsDir: path.join(repoRoot(), 'test-results', 'bench'),
 			credentials: [
-				appCredential(credentials),
+				...replyCredentials,
+				streamAppCredential({ ...streamApp, apiBaseUrl: gatewayBaseUrl }),
 				robotCredential(FAST_ROBOT, {
 					accessToken: fastRobot.token,
 					secret: fastRobot.secret,
@@ -149,7 +200,9 @@ async function main(): Promise<number> {
 				}),
 			],
 			workflows: Object.values(workflows).map((entry) => entry.workflow),
-			env: probe.env(),
+			// Every bench workflow starts with a trigger; the Stream one has no webhook to find it by.
+			publish: Object.values(workflows).map((entry) => entry.workflow.id),
+			env,
 		});
 		context.n8n = n8n;
 		// Profiles start here: the first snapshot drops n8n's start-up from the profile.
@@ -158,7 +211,7 @@ async function main(): Promise<number> {
 
 		// Memory first, on a fresh n8n: a "before" taken after other rows would carry their peaks.
 		// It gets what the other rows (about 1½ minutes, with a margin) and the shutdown leave of the budget.
-		const othersMs = quick ? 40_000 : 120_000;
+		const othersMs = (quick ? 40_000 : 120_000) + newRowsMs;
 		const memoryBudgetMs = Math.max(30_000, budgetMs - (Date.now() - began) - othersMs - 20_000);
 		await record('6. memory', () =>
 			measureMemory(context, workflows.memoryTrigger, memoryBudgetMs),
@@ -177,15 +230,39 @@ async function main(): Promise<number> {
 			}),
 		);
 		await record('5. pacing', () => measurePacing(context, pacedFake, workflows.paced, PACING));
+		await record('7. Stream trigger', () =>
+			measureStreamThroughput(context, gateway, {
+				stream: workflows.streamEvents,
+				trigger: workflows.eventNoOp,
+				webhook: workflows.webhookEvents,
+			}),
+		);
+		await record('8. queue mode', () =>
+			measureQueueThroughput(context, replyFake, workflows.robotReply, {
+				credentials: replyCredentials,
+			}),
+		);
 	} finally {
 		await n8n?.stop({ failures });
 		await fastFake.stop();
 		await pacedFake.stop();
+		await replyFake.stop();
+		clearInterval(keepAlive);
+		await gateway.stop();
 		probe.cleanup();
 	}
 
 	// Keep the table in the issue's order.
-	const order = ['trigger-throughput', 'event-reply', 'crypto', 'action-node', 'pacing', 'memory'];
+	const order = [
+		'trigger-throughput',
+		'event-reply',
+		'crypto',
+		'action-node',
+		'pacing',
+		'memory',
+		'stream-throughput',
+		'queue-mode',
+	];
 	measurements.sort((a, b) => {
 		const rank = (entry: Measurement) =>
 			order.includes(entry.id) ? order.indexOf(entry.id) : order.length;
@@ -195,11 +272,16 @@ async function main(): Promise<number> {
 		command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 		date: new Date().toISOString().slice(0, 10),
 		durationSeconds: Math.round((Date.now() - began) / 1000),
-		environment: environment(n8nVersion()),
+		environment: {
+			...startEnvironment,
+			loadAverageAtEnd: environment(n8nVersion()).loadAverageAtStart,
+		},
 		settings: [
 			'One n8n (pinned install, packed package, SQLite, every execution saved) on 127.0.0.1; the load generator and the fake DingTalk servers run in the bench process on the same machine.',
 			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
 			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
+			'Stream row: the DingTalk Stream Trigger connects to a loopback fake Stream gateway in the bench process (test/fake-dingtalk/streamGateway.ts); on Node < 22 n8n runs with --experimental-websocket.',
+			'Queue row: n8n in queue mode beside the bench’s n8n on the same machine (scripts/n8n-queue.ts: Postgres and Redis from Debian’s packages, a main, one webhook process, two workers at concurrency 5).',
 			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
 			...(quick
 				? [

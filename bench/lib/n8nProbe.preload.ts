@@ -29,14 +29,13 @@ const probeDir = process.env.BENCH_PROBE_DIR;
 
 /** The dedupe module as n8n loaded it (the same instance the trigger uses), if loaded yet. */
 function loadedDedupeModule(): DedupeModule | undefined {
-	const suffix = path.join(
-		'n8n-nodes-dingtalk-robot',
-		'dist',
-		'nodes',
-		'DingTalkTrigger',
-		'dedupe.js',
+	// nodes/shared/ since the Stream trigger shares it; nodes/DingTalkTrigger/ before.
+	const suffixes = ['shared', 'DingTalkTrigger'].map((folder) =>
+		path.join('n8n-nodes-dingtalk-robot', 'dist', 'nodes', folder, 'dedupe.js'),
 	);
-	const key = Object.keys(require.cache).find((file) => file.endsWith(suffix));
+	const key = Object.keys(require.cache).find((file) =>
+		suffixes.some((suffix) => file.endsWith(suffix)),
+	);
 	return key ? (require.cache[key]?.exports as DedupeModule) : undefined;
 }
 

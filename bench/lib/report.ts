@@ -47,7 +47,7 @@ export function markdown(report: BenchReport): string {
 		'| - | ----------- | ------ | -------- | ------ |',
 		...rows,
 		'',
-		`Command: \`${report.command}\` · date: ${report.date} · n8n ${env.n8n} · Node ${env.node} · ${env.cpu} · load average at start ${(env.loadAverageAtStart as number[]).join(' / ')} · run took ${report.durationSeconds} s`,
+		`Command: \`${report.command}\` · date: ${report.date} · n8n ${env.n8n} · Node ${env.node} · ${env.cpu} · load average at start ${(env.loadAverageAtStart as number[]).join(' / ')}${env.loadAverageAtEnd ? `, at end ${(env.loadAverageAtEnd as number[]).join(' / ')}` : ''} · run took ${report.durationSeconds} s`,
 		'',
 		...(report.settings.length
 			? ['Settings:', ...report.settings.map((line) => `- ${line}`), '']

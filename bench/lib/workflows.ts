@@ -9,8 +9,26 @@ const PACKAGE_NODE = 'n8n-nodes-dingtalk-robot';
 
 export const APP_CREDENTIAL = { id: 'benchAppCred0001', name: 'DingTalk app (bench)' };
 
+/** The app of the Stream trigger: its own Client ID, connections/open on the fake gateway. */
+export const STREAM_APP_CREDENTIAL = {
+	id: 'benchStreamApp01',
+	name: 'DingTalk app, Stream (bench)',
+};
+
 export function appCredential(credentials: TestCredentials): CredentialFixture {
 	return { ...APP_CREDENTIAL, type: 'dingTalkAppApi', data: { ...credentials } };
+}
+
+export function streamAppCredential(app: {
+	clientId: string;
+	clientSecret: string;
+	apiBaseUrl: string;
+}): CredentialFixture {
+	return {
+		...STREAM_APP_CREDENTIAL,
+		type: 'dingTalkAppApi',
+		data: { appKey: app.clientId, appSecret: app.clientSecret, apiBaseUrl: app.apiBaseUrl },
+	};
 }
 
 export interface RobotCredentialRef {
@@ -55,6 +73,13 @@ export function dingTalkTrigger(
 	return node('DingTalk Trigger', `${PACKAGE_NODE}.dingTalkTrigger`, 1, parameters, {
 		webhookId,
 		credentials: { dingTalkAppApi: APP_CREDENTIAL },
+	});
+}
+
+/** DingTalk Stream Trigger on the Stream app credential (no webhook: it connects out). */
+export function dingTalkStreamTrigger(parameters: Record<string, unknown>): WorkflowNode {
+	return node('DingTalk Stream Trigger', `${PACKAGE_NODE}.dingTalkStreamTrigger`, 1, parameters, {
+		credentials: { dingTalkAppApi: STREAM_APP_CREDENTIAL },
 	});
 }
 
