@@ -1,0 +1,299 @@
+// The DingTalk Stream Trigger inside a real n8n, against the fake Stream gateway over a real
+// WebSocket: a published workflow opens one Stream connection, a pushed robot message runs the
+// workflow and its reply reaches the message's session webhook, an event runs it once however
+// often it is delivered and is ACKed SUCCESS, and unpublishing closes the connection. On Node 20
+// n8n runs with --experimental-websocket (scripts/n8n-runtime.ts, n8nNodeOptions).
+import type { IDataObject } from 'n8n-workflow';
+
+import { buildEventItem } from '../../nodes/shared/eventItem';
+import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
+import { nodeOutput } from '../../scripts/n8n-executions';
+import type { WorkflowFixture } from '../../scripts/n8n-instance';
+import { PACKAGE_NAME } from '../../scripts/n8n-runtime';
+import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
+import { randomAppKeys, robotMessageBody } from './support/dingtalk';
+import { credential } from './support/fixtures';
+import { useN8n } from './support/n8n';
+import { ownerCookie } from './support/owner';
+import { failureOf, withExecution, withoutExecution } from './support/runs';
+import { credentialReference, uuidFor } from './support/workflows';
+
+const STREAM_TRIGGER_NODE = `${PACKAGE_NAME}.dingTalkStreamTrigger`;
+const GROUP = 'cidE2eStreamGroup1==';
+const STAFF = 'e2e-staff-01';
+
+// One app per workflow: DingTalk gives each message to only one connection of a Client ID.
+const robotKeys = randomAppKeys();
+const eventKeys = randomAppKeys();
+const ROBOT_APP = { id: 'e2eStreamRobot01', name: 'E2E Stream robot app (fake DingTalk)' };
+const EVENT_APP = { id: 'e2eStreamEvents1', name: 'E2E Stream events app (fake DingTalk)' };
+const robotApp = { type: 'dingTalkAppApi', data: {}, ...ROBOT_APP };
+const eventApp = { type: 'dingTalkAppApi', data: {}, ...EVENT_APP };
+
+interface Step {
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+/** DingTalk Stream Trigger → the given nodes, as the editor saves it (no webhookId: no webhook). */
+function streamWorkflow(options: {
+	id: string;
+	name: string;
+	trigger: Record<string, unknown>;
+	credential: typeof robotApp;
+	then: Step[];
+}): WorkflowFixture {
+	const steps: Step[] = [
+		{
+			name: 'DingTalk Stream Trigger',
+			type: STREAM_TRIGGER_NODE,
+			typeVersion: 1,
+			parameters: options.trigger,
+			credentials: credentialReference(options.credential),
+		},
+		...options.then,
+	];
+	const nodes = steps.map((step, index) => ({
+		id: uuidFor(`${options.id}/${step.name}`),
+		position: [index * 240, 0] as [number, number],
+		...step,
+	}));
+	const connections: Record<string, unknown> = {};
+	for (let index = 0; index + 1 < nodes.length; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
+	}
+	return {
+		id: options.id,
+		name: options.name,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+const WORKFLOWS = {
+	reply: streamWorkflow({
+		id: 'e2eStreamReply01',
+		name: 'E2E Stream: robot message -> App Robot reply through the session webhook',
+		credential: robotApp,
+		trigger: { receive: ['robotMessages'], options: {} },
+		then: [
+			{
+				name: 'DingTalk Robot',
+				type: `${PACKAGE_NAME}.dingTalkRobot`,
+				typeVersion: 1,
+				parameters: {
+					resource: 'appRobot',
+					operation: 'reply',
+					incomingMessage: '={{ $json }}',
+					msgKey: 'sampleText',
+					content: '={{ "pong: " + $json.text }}',
+					options: {},
+				},
+				credentials: credentialReference(robotApp),
+			},
+		],
+	}),
+	events: streamWorkflow({
+		id: 'e2eStreamEvents1',
+		name: 'E2E Stream: events',
+		credential: eventApp,
+		trigger: { receive: ['events'], eventTypes: ['user_add_org'], options: {} },
+		then: [{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }],
+	}),
+};
+
+describe('DingTalk Stream Trigger in a real n8n', () => {
+	const gateway = new FakeStreamGateway({
+		apps: [robotKeys, eventKeys].map((keys) => ({
+			clientId: keys.appKey,
+			clientSecret: keys.appSecret,
+		})),
+	});
+	const fake = new FakeDingTalk();
+	const openApi = new FakeOpenApi({
+		apps: [{ appKey: robotKeys.appKey, appSecret: robotKeys.appSecret, groups: [GROUP] }],
+	});
+	fake.use(openApi);
+	// connections/open on the fake DingTalk's base URL, as the credential's API Base URL says; the
+	// WebSocket endpoint it hands out is the gateway's own port.
+	fake.use(gateway);
+
+	const n8n = useN8n(async () => {
+		await gateway.start();
+		const baseUrl = await fake.start();
+		const data = (keys: typeof robotKeys) => ({
+			...keys,
+			ownerKey: '',
+			apiBaseUrl: baseUrl,
+			oapiBaseUrl: baseUrl,
+		});
+		return {
+			name: 'stream-trigger',
+			credentials: [
+				credential('dingTalkAppApi', ROBOT_APP.id, ROBOT_APP.name, data(robotKeys)),
+				credential('dingTalkAppApi', EVENT_APP.id, EVENT_APP.name, data(eventKeys)),
+			],
+			workflows: Object.values(WORKFLOWS),
+			publish: Object.values(WORKFLOWS).map((workflow) => workflow.id),
+		};
+	});
+	afterAll(async () => {
+		await fake.stop();
+		await gateway.stop();
+	});
+
+	const connectionsOf = (clientId: string) =>
+		gateway.connections.filter((connection) => connection.clientId === clientId);
+	const liveConnectionsOf = (clientId: string) =>
+		gateway.liveConnections().filter((connection) => connection.clientId === clientId);
+
+	/** n8n activates published workflows after it answers HTTP: wait for both connections. */
+	async function bothConnected(): Promise<void> {
+		await until(
+			'both published workflows have a live Stream connection',
+			() =>
+				liveConnectionsOf(robotKeys.appKey).length > 0 &&
+				liveConnectionsOf(eventKeys.appKey).length > 0,
+		);
+	}
+
+	it('opens exactly one Stream connection per published workflow, with its subscriptions', async () => {
+		await bothConnected();
+		// A moment later still one each: no second activation, no reconnect churn.
+		await delay(1500);
+		expect(connectionsOf(robotKeys.appKey)).toHaveLength(1);
+		expect(liveConnectionsOf(robotKeys.appKey)).toHaveLength(1);
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(1);
+		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(1);
+		expect(liveConnectionsOf(robotKeys.appKey)[0].subscriptions).toEqual([
+			{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+		]);
+		expect(liveConnectionsOf(eventKeys.appKey)[0].subscriptions).toEqual([
+			{ type: 'EVENT', topic: '*' },
+		]);
+	});
+
+	it('runs the workflow for a pushed robot message and replies through its session webhook', async () => {
+		await bothConnected();
+		const expiresAt = Date.now() + 3_600_000;
+		const body = robotMessageBody('deploy web-1', {
+			robotCode: robotKeys.appKey,
+			conversationId: GROUP,
+			senderStaffId: STAFF,
+			sessionWebhook: fake.addSession(expiresAt),
+			sessionWebhookExpiredTime: expiresAt,
+		});
+		const connectionId = liveConnectionsOf(robotKeys.appKey)[0].id;
+		const { result: messageId, execution } = await withExecution(
+			n8n(),
+			WORKFLOWS.reply.id,
+			async () => gateway.pushRobotMessage(body, { connectionId }),
+		);
+
+		const ack = await gateway.waitForAck(messageId);
+		expect(ack.code).toBe(200);
+		expect(failureOf(execution).status).toBe('success');
+		expect(execution.mode).toBe('trigger');
+		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')).toEqual([
+			buildRobotMessageItem(body as IDataObject),
+		]);
+		expect(nodeOutput(execution.data, 'DingTalk Robot')[0]).toMatchObject({
+			sentTo: 'sessionWebhook',
+		});
+		expect(fake.received).toHaveLength(1);
+		expect(fake.received[0]).toMatchObject({
+			via: 'session',
+			body: {
+				msgtype: 'text',
+				text: { content: `pong: deploy web-1 @${STAFF}` },
+				at: { atUserIds: [STAFF] },
+			},
+		});
+		expect(openApi.messages).toHaveLength(0);
+	});
+
+	it('runs once for an event however often it is delivered, ACKs SUCCESS, and closes the connection when unpublished', async () => {
+		await bothConnected();
+		const connectionId = liveConnectionsOf(eventKeys.appKey)[0].id;
+		const event = {
+			eventType: 'user_add_org',
+			eventId: 'e2eStreamEvent0000000000000001',
+			eventBornTime: 1_764_000_000_123,
+			eventCorpId: 'dinge2ecorp0001',
+			data: { userId: ['e2e-new-hire'], timeStamp: '1764000000123' },
+		};
+		const { result: messageId, execution } = await withExecution(
+			n8n(),
+			WORKFLOWS.events.id,
+			async () => gateway.pushEvent(event, { connectionId }),
+		);
+
+		const ack = await gateway.waitForAck(messageId);
+		expect(ack.code).toBe(200);
+		expect(JSON.parse(String(ack.data))).toMatchObject({ status: 'SUCCESS' });
+		expect(failureOf(execution).status).toBe('success');
+		expect(execution.mode).toBe('trigger');
+		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')).toEqual([
+			buildEventItem({
+				eventType: event.eventType,
+				eventId: event.eventId,
+				eventTime: '1764000000123',
+				corpId: event.eventCorpId,
+				...event.data,
+			}),
+		]);
+
+		// DingTalk redelivers an event it did not see ACKed: same eventId, a new frame.
+		const again = await withoutExecution(n8n(), WORKFLOWS.events.id, async () => {
+			const redelivered = gateway.pushEvent(event, { connectionId });
+			return await gateway.waitForAck(redelivered);
+		});
+		expect(again.headers.messageId).not.toBe(messageId);
+		expect(JSON.parse(String(again.data))).toMatchObject({ status: 'SUCCESS' });
+
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(1);
+		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(1);
+		await deactivate(WORKFLOWS.events.id);
+		await until('the unpublished workflow has closed its Stream connection', () =>
+			connectionsOf(eventKeys.appKey).every((connection) => connection.closed),
+		);
+		// Closed for good: no reconnect after a pause, and the other workflow keeps its connection.
+		await delay(1500);
+		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(0);
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(1);
+		expect(liveConnectionsOf(robotKeys.appKey)).toHaveLength(1);
+	});
+
+	async function deactivate(workflowId: string): Promise<void> {
+		const answer = await fetch(`${n8n().baseUrl}/rest/workflows/${workflowId}/deactivate`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: await ownerCookie(n8n()) },
+			body: JSON.stringify({}),
+		});
+		const text = await answer.text();
+		if (answer.status !== 200) {
+			throw new Error(`n8n refused to deactivate ${workflowId}: HTTP ${answer.status} ${text}`);
+		}
+		expect((JSON.parse(text) as { data: { active: boolean } }).data.active).toBe(false);
+	}
+});
+
+async function delay(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+		await delay(100);
+	}
+}
