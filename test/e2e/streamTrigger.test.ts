@@ -3,6 +3,8 @@
 // workflow and its reply reaches the message's session webhook, an event runs it once however
 // often it is delivered and is ACKed SUCCESS, and unpublishing closes the connection. On Node 20
 // n8n runs with --experimental-websocket (scripts/n8n-runtime.ts, n8nNodeOptions).
+import * as fs from 'node:fs';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildEventItem } from '../../nodes/shared/eventItem';
@@ -155,14 +157,22 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 	const liveConnectionsOf = (clientId: string) =>
 		gateway.liveConnections().filter((connection) => connection.clientId === clientId);
 
-	/** n8n activates published workflows after it answers HTTP: wait for both connections. */
+	/**
+	 * n8n activates published workflows after it answers HTTP: wait for both connections, and fail
+	 * at once with n8n's words when it could not activate one (e.g. no global WebSocket).
+	 */
 	async function bothConnected(): Promise<void> {
-		await until(
-			'both published workflows have a live Stream connection',
-			() =>
+		await until('both published workflows have a live Stream connection', () => {
+			const failure = fs
+				.readFileSync(n8n().logFile, 'utf8')
+				.split('\n')
+				.find((line) => line.includes('There was a problem activating the workflow'));
+			if (failure) throw new Error(`n8n could not activate a Stream workflow: ${failure}`);
+			return (
 				liveConnectionsOf(robotKeys.appKey).length > 0 &&
-				liveConnectionsOf(eventKeys.appKey).length > 0,
-		);
+				liveConnectionsOf(eventKeys.appKey).length > 0
+			);
+		});
 	}
 
 	it('opens exactly one Stream connection per published workflow, with its subscriptions', async () => {
