@@ -1,8 +1,9 @@
 // The DingTalk Stream Trigger inside a real n8n, against the fake Stream gateway over a real
 // WebSocket: a published workflow opens one Stream connection, a pushed robot message runs the
 // workflow and its reply reaches the message's session webhook, an event runs it once however
-// often it is delivered and is ACKed SUCCESS, and unpublishing closes the connection. On Node 20
-// n8n runs with --experimental-websocket (scripts/n8n-runtime.ts, n8nNodeOptions).
+// often it is delivered and is ACKed SUCCESS, unpublishing closes the connection, and a test run
+// (the editor's "Execute workflow") has a connection of its own only until its first event. On
+// Node 20 n8n runs with --experimental-websocket (scripts/n8n-runtime.ts, n8nNodeOptions).
 import * as fs from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -157,17 +158,21 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 	const liveConnectionsOf = (clientId: string) =>
 		gateway.liveConnections().filter((connection) => connection.clientId === clientId);
 
+	function assertActivated(): void {
+		const failure = fs
+			.readFileSync(n8n().logFile, 'utf8')
+			.split('\n')
+			.find((line) => line.includes('There was a problem activating the workflow'));
+		if (failure) throw new Error(`n8n could not activate a Stream workflow: ${failure}`);
+	}
+
 	/**
 	 * n8n activates published workflows after it answers HTTP: wait for both connections, and fail
 	 * at once with n8n's words when it could not activate one (e.g. no global WebSocket).
 	 */
 	async function bothConnected(): Promise<void> {
 		await until('both published workflows have a live Stream connection', () => {
-			const failure = fs
-				.readFileSync(n8n().logFile, 'utf8')
-				.split('\n')
-				.find((line) => line.includes('There was a problem activating the workflow'));
-			if (failure) throw new Error(`n8n could not activate a Stream workflow: ${failure}`);
+			assertActivated();
 			return (
 				liveConnectionsOf(robotKeys.appKey).length > 0 &&
 				liveConnectionsOf(eventKeys.appKey).length > 0
@@ -282,17 +287,66 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 		expect(liveConnectionsOf(robotKeys.appKey)).toHaveLength(1);
 	});
 
-	async function deactivate(workflowId: string): Promise<void> {
-		const answer = await fetch(`${n8n().baseUrl}/rest/workflows/${workflowId}/deactivate`, {
-			method: 'POST',
+	// After the test above: the events workflow is unpublished, as when one builds it in the editor.
+	it('a test run opens its own connection, runs with the first event, and closes it again', async () => {
+		const workflow = WORKFLOWS.events;
+		await until('the unpublished workflow has no live Stream connection', () =>
+			connectionsOf(eventKeys.appKey).every((connection) => connection.closed),
+		);
+		const before = connectionsOf(eventKeys.appKey).length;
+		const executionsBefore = (await n8n().executions.list(workflow.id)).length;
+		const started = await rest('POST', `/rest/workflows/${workflow.id}/run`, {
+			workflowData: workflow,
+			triggerToStartFrom: { name: 'DingTalk Stream Trigger' },
+		});
+		expect(started).toEqual({ executionId: expect.any(String) });
+		await until('the test run has a live Stream connection', () => {
+			assertActivated();
+			return liveConnectionsOf(eventKeys.appKey).length === 1;
+		});
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(before + 1);
+
+		const event = {
+			eventType: 'user_add_org',
+			eventId: 'e2eStreamEvent0000000000000002',
+			eventCorpId: 'dinge2ecorp0001',
+			data: { userId: ['e2e-test-run'] },
+		};
+		const connectionId = liveConnectionsOf(eventKeys.appKey)[0].id;
+		const ack = await gateway.waitForAck(gateway.pushEvent(event, { connectionId }), 30_000);
+		expect(JSON.parse(String(ack.data))).toMatchObject({ status: 'SUCCESS' });
+		const executions = await n8n().executions.waitFor(workflow.id, executionsBefore + 1);
+		const execution = executions[executions.length - 1];
+		expect(execution.id).toBe((started as { executionId: string }).executionId);
+		expect(execution).toMatchObject({ mode: 'manual', status: 'success' });
+		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')).toMatchObject([
+			{ eventType: 'user_add_org', eventId: event.eventId, data: { userId: ['e2e-test-run'] } },
+		]);
+		// The run is over: n8n calls the trigger's closeFunction, and the connection goes.
+		await until('the finished test run has closed its Stream connection', () =>
+			connectionsOf(eventKeys.appKey).every((connection) => connection.closed),
+		);
+		await delay(1500);
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(before + 1);
+		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(0);
+	});
+
+	async function rest(method: string, path: string, body: unknown): Promise<unknown> {
+		const answer = await fetch(`${n8n().baseUrl}${path}`, {
+			method,
 			headers: { 'content-type': 'application/json', cookie: await ownerCookie(n8n()) },
-			body: JSON.stringify({}),
+			body: JSON.stringify(body),
 		});
 		const text = await answer.text();
 		if (answer.status !== 200) {
-			throw new Error(`n8n refused to deactivate ${workflowId}: HTTP ${answer.status} ${text}`);
+			throw new Error(`n8n answered ${method} ${path} with HTTP ${answer.status}: ${text}`);
 		}
-		expect((JSON.parse(text) as { data: { active: boolean } }).data.active).toBe(false);
+		return (JSON.parse(text) as { data: unknown }).data;
+	}
+
+	async function deactivate(workflowId: string): Promise<void> {
+		const workflow = await rest('POST', `/rest/workflows/${workflowId}/deactivate`, {});
+		expect(workflow).toMatchObject({ id: workflowId, active: false });
 	}
 });
 
