@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buildEventItem } from '../../nodes/shared/eventItem';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
+import { queryDatabase } from '../../scripts/n8n-database';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import type { WorkflowFixture } from '../../scripts/n8n-instance';
 import { PACKAGE_NAME } from '../../scripts/n8n-runtime';
@@ -158,9 +159,12 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 	const liveConnectionsOf = (clientId: string) =>
 		gateway.liveConnections().filter((connection) => connection.clientId === clientId);
 
-	function assertActivated(): void {
+	const logLength = () => fs.readFileSync(n8n().logFile, 'utf8').length;
+	/** Throws n8n's activation error when its log has one (after `from` characters). */
+	function assertActivated(from = 0): void {
 		const failure = fs
 			.readFileSync(n8n().logFile, 'utf8')
+			.slice(from)
 			.split('\n')
 			.find((line) => line.includes('There was a problem activating the workflow'));
 		if (failure) throw new Error(`n8n could not activate a Stream workflow: ${failure}`);
@@ -331,16 +335,101 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(0);
 	});
 
-	async function rest(method: string, path: string, body: unknown): Promise<unknown> {
+	// After the tests above: the events workflow is unpublished and has no connection.
+	it('publishing with credentials DingTalk refuses fails with the fix; publishing again connects', async () => {
+		const workflow = WORKFLOWS.events;
+		const before = connectionsOf(eventKeys.appKey).length;
+		const stored = async () =>
+			(
+				await queryDatabase<{ active: number; versionId: string }>(
+					n8n().userFolder,
+					'SELECT active, versionId FROM workflow_entity WHERE id = ?',
+					[workflow.id],
+				)
+			)[0];
+		const { versionId } = await stored();
+		const opensBefore = gateway.opens.length;
+		// More refusals than n8n 2.41 makes attempts (TRIGGER_ACTIVATION_MAX_ATTEMPTS, 5).
+		gateway.refuseOpens(401, 8);
+		const refused = await send('POST', `/rest/workflows/${workflow.id}/activate`, { versionId });
+		const fix = 'DingTalk refused the Client ID and Client Secret';
+		const refusals = () => gateway.opens.slice(opensBefore).map((open) => open.status);
+		if (refused.status === 200) {
+			// n8n 2.41 publishes through an outbox: the answer comes first, the activation after it
+			// (retried with back-off: 1, 2, 4, 8 s), and its error lands in the publication status
+			// the editor shows.
+			const status = await publicationStatus(workflow.id);
+			expect(status).toMatchObject({ status: 'failed', triggers: [{ status: 'failed' }] });
+			expect(status.triggers[0].errorMessage).toContain(fix);
+			expect(refusals().length).toBeGreaterThan(1);
+		} else {
+			// n8n 2.8 activates before it answers and refuses the publish with the node's words.
+			expect(refused.status).toBe(400);
+			expect(refused.text).toContain(fix);
+			expect((await stored()).active).toBe(0);
+			expect(refusals()).toHaveLength(1);
+		}
+		expect(refusals().every((status) => status === 401)).toBe(true);
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(before);
+		// DingTalk accepts the credentials again (the refusals not used up are dropped).
+		gateway.reset();
+		const logFrom = logLength();
+
+		const published = await rest('POST', `/rest/workflows/${workflow.id}/activate`, {
+			versionId,
+		});
+		expect(published).toMatchObject({ id: workflow.id, active: true });
+		await until('the published workflow has a live Stream connection', () => {
+			assertActivated(logFrom);
+			return liveConnectionsOf(eventKeys.appKey).length > 0;
+		});
+		if (refused.status === 200) {
+			expect(await publicationStatus(workflow.id)).toMatchObject({ status: 'published' });
+		}
+		await delay(1500);
+		expect(liveConnectionsOf(eventKeys.appKey)).toHaveLength(1);
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(before + 1);
+		const event = { eventType: 'user_add_org', eventId: 'e2eStreamEvent0000000000000003' };
+		const { execution } = await withExecution(n8n(), workflow.id, async () =>
+			gateway.pushEvent(event, { connectionId: liveConnectionsOf(eventKeys.appKey)[0].id }),
+		);
+		expect(execution).toMatchObject({ mode: 'trigger', status: 'success' });
+		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')).toMatchObject([
+			{ eventType: 'user_add_org', eventId: event.eventId },
+		]);
+	});
+
+	/** n8n 2.41's publication status once no publication is in flight. */
+	async function publicationStatus(workflowId: string) {
+		type Status = { status: string; triggers: Array<{ status: string; errorMessage: string }> };
+		for (const deadline = Date.now() + 60_000; Date.now() < deadline; await delay(200)) {
+			const { status: code, text } = await send(
+				'GET',
+				`/rest/workflows/${workflowId}/publication-status`,
+			);
+			if (code !== 200) throw new Error(`publication-status answered HTTP ${code}: ${text}`);
+			const status = (JSON.parse(text) as { data: Status }).data;
+			if (status.status !== 'in_progress') return status;
+		}
+		throw new Error(`The publication of ${workflowId} is still in progress`);
+	}
+
+	// One login for the file: n8n rate-limits POST /rest/login.
+	let cookie: Promise<string> | undefined;
+	async function send(method: string, path: string, body?: unknown) {
+		cookie ??= ownerCookie(n8n());
 		const answer = await fetch(`${n8n().baseUrl}${path}`, {
 			method,
-			headers: { 'content-type': 'application/json', cookie: await ownerCookie(n8n()) },
-			body: JSON.stringify(body),
+			headers: { 'content-type': 'application/json', cookie: await cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		const text = await answer.text();
-		if (answer.status !== 200) {
-			throw new Error(`n8n answered ${method} ${path} with HTTP ${answer.status}: ${text}`);
-		}
+		return { status: answer.status, text: await answer.text() };
+	}
+
+	async function rest(method: string, path: string, body: unknown): Promise<unknown> {
+		const { status, text } = await send(method, path, body);
+		if (status !== 200)
+			throw new Error(`n8n answered ${method} ${path} with HTTP ${status}: ${text}`);
 		return (JSON.parse(text) as { data: unknown }).data;
 	}
 
