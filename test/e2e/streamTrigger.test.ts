@@ -120,6 +120,7 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 			clientId: keys.appKey,
 			clientSecret: keys.appSecret,
 		})),
+		disconnectCloseMs: 1000,
 	});
 	const fake = new FakeDingTalk();
 	const openApi = new FakeOpenApi({
@@ -237,6 +238,50 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 			},
 		});
 		expect(openApi.messages).toHaveLength(0);
+	});
+
+	it('reconnects after DingTalk says disconnect and after a dropped socket, and keeps delivering', async () => {
+		await bothConnected();
+		const workflow = WORKFLOWS.reply;
+		const before = connectionsOf(robotKeys.appKey).length;
+		const deliverOnce = async (text: string) => {
+			const [live] = liveConnectionsOf(robotKeys.appKey);
+			const expiresAt = Date.now() + 3_600_000;
+			const body = robotMessageBody(text, {
+				robotCode: robotKeys.appKey,
+				conversationId: GROUP,
+				sessionWebhook: fake.addSession(expiresAt),
+				sessionWebhookExpiredTime: expiresAt,
+			});
+			const { execution } = await withExecution(n8n(), workflow.id, async () =>
+				gateway.pushRobotMessage(body, { connectionId: live.id }),
+			);
+			expect(execution).toMatchObject({ mode: 'trigger', status: 'success' });
+			expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')[0]).toMatchObject({ text });
+		};
+
+		// DingTalk's rolling restart: a SYSTEM disconnect, the socket closed a moment later.
+		const told = gateway.disconnect({ connectionId: liveConnectionsOf(robotKeys.appKey)[0].id });
+		await until('a new connection replaces the one told to disconnect', () => {
+			const live = liveConnectionsOf(robotKeys.appKey);
+			return live.length === 1 && live[0].id !== told.id;
+		});
+		await until('the old connection is closed', () => told.closed, 30_000);
+		expect(connectionsOf(robotKeys.appKey)).toHaveLength(before + 1);
+		await deliverOnce('after the disconnect');
+
+		// A socket that just dies: reconnect after the back-off (1 to 2 s).
+		const dropped = gateway.drop({ connectionId: liveConnectionsOf(robotKeys.appKey)[0].id });
+		await until('a new connection replaces the dropped one', () => {
+			const live = liveConnectionsOf(robotKeys.appKey);
+			return live.length === 1 && live[0].id !== dropped.id;
+		});
+		await deliverOnce('after the drop');
+		await delay(1500);
+		expect(connectionsOf(robotKeys.appKey)).toHaveLength(before + 2);
+		expect(liveConnectionsOf(robotKeys.appKey)).toHaveLength(1);
+		// The other workflow's connection was left alone.
+		expect(connectionsOf(eventKeys.appKey)).toHaveLength(1);
 	});
 
 	it('runs once for an event however often it is delivered, ACKs SUCCESS, and closes the connection when unpublished', async () => {
