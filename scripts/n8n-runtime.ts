@@ -131,6 +131,16 @@ const INHERITED_VARIABLES = [
 	'SystemRoot',
 ];
 
+/**
+ * Node options n8n needs on this Node (n8n runs with process.execPath): Node 20 and 21 have a
+ * global WebSocket, which the DingTalk Stream Trigger uses, only with --experimental-websocket;
+ * Node 22 and later always have it.
+ */
+export function n8nNodeOptions(nodeVersion = process.versions.node): string[] {
+	const major = Number(nodeVersion.split('.')[0]);
+	return major === 20 || major === 21 ? ['--experimental-websocket'] : [];
+}
+
 /** Environment of an isolated, loopback-only, quiet n8n (docs "Isolate n8n" + notes §5.3). */
 export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
@@ -184,7 +194,13 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		N8N_LOG_OUTPUT: 'console',
 		N8N_LOG_LEVEL: options.logLevel ?? 'info',
 		...options.extra,
+		...nodeOptions(options.extra?.NODE_OPTIONS),
 	};
+}
+
+function nodeOptions(extra: string | undefined): { NODE_OPTIONS?: string } {
+	const value = [...n8nNodeOptions(), ...(extra ? [extra] : [])].join(' ');
+	return value ? { NODE_OPTIONS: value } : {};
 }
 
 export interface CliResult {

@@ -1,5 +1,3 @@
-import { sleepWithAbort } from 'n8n-workflow';
-
 import { backoffDelay, type BackoffOptions } from './backoff';
 import {
 	parseStreamFrame,
@@ -13,6 +11,7 @@ import {
 	type StreamAck,
 	type StreamConnectionTicket,
 } from './frames';
+import { sleepUnlessAborted } from './sleep';
 
 /**
  * Keeps one Stream connection open: asks for a ticket, opens the WebSocket, answers pings,
@@ -174,23 +173,9 @@ export class StreamConnection {
 		return await this.sleep(delayMs, this.stopController.signal);
 	}
 
-	/**
-	 * sleepWithAbort leaves its listener on the signal after a normal wake-up, so each wait gets a
-	 * fresh signal and the long-lived one only a listener that is removed again.
-	 */
+	/** Waits `ms`; false when stopped meanwhile (at once, not at the end of the wait). */
 	private async sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-		if (signal.aborted) return false;
-		const child = new AbortController();
-		const abort = () => child.abort();
-		signal.addEventListener('abort', abort, { once: true });
-		try {
-			await sleepWithAbort(ms, child.signal);
-			return !signal.aborted;
-		} catch {
-			return false;
-		} finally {
-			signal.removeEventListener('abort', abort);
-		}
+		return await sleepUnlessAborted(ms, signal);
 	}
 
 	/**

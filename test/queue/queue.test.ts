@@ -1,16 +1,18 @@
 // Signed robot @-messages and encrypted event pushes posted to n8n's webhook processes in queue
 // mode: the trigger runs in the webhook process, the executions on the two workers, and each
 // carries the same items as in one process (trigger.test.ts checks those against the same
-// normalisation).
+// normalisation). The DingTalk Stream Trigger runs on the main process only: one Stream
+// connection for the whole cluster, its executions on a worker.
 import type { IDataObject } from 'n8n-workflow';
 
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 
 import { buildEventItem } from '../../nodes/shared/eventItem';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput, type ExecutionData } from '../../scripts/n8n-executions';
 import { startQueueCluster, type QueueCluster } from '../../scripts/n8n-queue';
-import { requireFromN8n } from '../../scripts/n8n-runtime';
+import { PACKAGE_NAME, requireFromN8n } from '../../scripts/n8n-runtime';
 import {
 	eventPush,
 	openEventReply,
@@ -20,9 +22,17 @@ import {
 	type EventPush,
 } from '../e2e/support/dingtalk';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeStreamGateway, type FakeStreamConnection } from '../fake-dingtalk/streamGateway';
 import { credential } from '../e2e/support/fixtures';
 import { post } from '../e2e/support/runs';
-import { robotNode, triggerPath, triggerWorkflow, webhookWorkflow } from '../e2e/support/workflows';
+import {
+	credentialReference,
+	robotNode,
+	triggerPath,
+	triggerWorkflow,
+	uuidFor,
+	webhookWorkflow,
+} from '../e2e/support/workflows';
 
 const keys = randomAppKeys();
 const app = credential('dingTalkAppApi', 'queueAppCredent1', 'Queue app (fake DingTalk)', {
@@ -130,6 +140,78 @@ const approval = webhookWorkflow({
 	],
 });
 
+// The Stream trigger with the app credential; the gateway hands out tickets on the fake
+// DingTalk's base URL (the credential's API Base URL) and serves the WebSocket on its own port.
+const gateway = new FakeStreamGateway({
+	apps: [{ clientId: keys.appKey, clientSecret: keys.appSecret }],
+});
+fake.use(gateway);
+const stream = {
+	id: 'queueStreamEvent',
+	name: 'Queue: Stream trigger events',
+	nodes: [
+		{
+			id: uuidFor('queueStreamEvent/DingTalk Stream Trigger'),
+			name: 'DingTalk Stream Trigger',
+			type: `${PACKAGE_NAME}.dingTalkStreamTrigger`,
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: { receive: ['events'], eventTypes: ['user_add_org'], options: {} },
+			credentials: credentialReference(app),
+		},
+		{
+			id: uuidFor('queueStreamEvent/Done'),
+			name: 'Done',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [240, 0] as [number, number],
+			parameters: {},
+		},
+	],
+	connections: {
+		'DingTalk Stream Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+	},
+	settings: { executionOrder: 'v1' },
+	pinData: {},
+};
+
+/**
+ * The process that holds the client end of a gateway connection: the gateway sees the client's
+ * port; /proc/net/tcp maps that port to a socket inode, /proc/<pid>/fd the inode to a process.
+ */
+function processOfConnection(connection: FakeStreamConnection): number | undefined {
+	const remote = (connection.socket as unknown as { _socket: { remotePort: number } })._socket;
+	const hexPort = remote.remotePort.toString(16).toUpperCase().padStart(4, '0');
+	const gatewayPort = new URL(gateway.baseUrl).port;
+	const hexGatewayPort = Number(gatewayPort).toString(16).toUpperCase().padStart(4, '0');
+	const inodes = ['/proc/net/tcp', '/proc/net/tcp6']
+		.filter((file) => fs.existsSync(file))
+		.flatMap((file) => fs.readFileSync(file, 'utf8').split('\n').slice(1))
+		.map((line) => line.trim().split(/\s+/))
+		.filter(
+			(fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[2]?.endsWith(`:${hexGatewayPort}`),
+		)
+		.map((fields) => fields[9]);
+	for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		let fds: string[] = [];
+		try {
+			fds = fs.readdirSync(`/proc/${pid}/fd`);
+		} catch {
+			continue;
+		}
+		for (const fd of fds) {
+			let target = '';
+			try {
+				target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+			} catch {
+				continue;
+			}
+			if (inodes.some((inode) => target === `socket:[${inode}]`)) return Number(pid);
+		}
+	}
+	return undefined;
+}
+
 interface Row {
 	id: number;
 	status: string;
@@ -190,6 +272,7 @@ function workersThatRan(queue: QueueCluster, rows: Row[]) {
 describe('DingTalk Trigger in n8n queue mode', () => {
 	let cluster: QueueCluster | undefined;
 	beforeAll(async () => {
+		await gateway.start();
 		const baseUrl = await fake.start();
 		for (const robotCredential of robotCredentials) robotCredential.data.baseUrl = baseUrl;
 		Object.assign(app.data, { apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl });
@@ -197,14 +280,15 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 		cluster = await startQueueCluster({
 			name: 'queue',
 			credentials: [app, ...robotCredentials],
-			workflows: [robot, events, ...senders],
-			publish: [robot.id, events.id, ...senders.map((workflow) => workflow.id)],
+			workflows: [robot, events, stream, ...senders],
+			publish: [robot.id, events.id, stream.id, ...senders.map((workflow) => workflow.id)],
 			secondWebhook: true,
 		});
 	}, 300_000);
 	afterAll(async () => {
 		await cluster?.stop();
 		await fake.stop();
+		await gateway.stop();
 	}, 60_000);
 
 	it('verifies each message in the webhook process and runs it on a worker', async () => {
@@ -293,6 +377,65 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 			const added = triggerItems(rows.slice(before)).map((items) => items[0]?.eventId);
 			expect(added).toEqual([ids[1]]);
 			expect(rows.every((row) => row.status === 'success')).toBe(true);
+		});
+	});
+
+	describe('DingTalk Stream Trigger', () => {
+		const connectionsOfApp = () =>
+			gateway.connections.filter((connection) => connection.clientId === keys.appKey);
+		const live = () => connectionsOfApp().filter((connection) => !connection.closed);
+
+		it('the main process opens the one Stream connection; the webhook process and workers open none', async () => {
+			const queue = cluster!;
+			const deadline = Date.now() + 60_000;
+			while (live().length === 0 && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+			// Every process has been up for a while: any of them that activated triggers would have
+			// connected by now; wait a little more for a late one.
+			await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+			expect(connectionsOfApp()).toHaveLength(1);
+			expect(live()).toHaveLength(1);
+			expect(gateway.opens.filter((open) => open.status === 200)).toHaveLength(1);
+			const owner = processOfConnection(live()[0]);
+			expect(owner).toBeDefined();
+			expect(owner).toBe(queue.main.pid);
+			expect(queue.processes.map((entry) => entry.child.pid)).not.toContain(owner);
+		});
+
+		it('a pushed event runs once, on a worker, and is ACKed SUCCESS', async () => {
+			const queue = cluster!;
+			const event = {
+				eventType: 'user_add_org',
+				eventId: 'queueStreamEvent00000000000001',
+				eventBornTime: 1_764_000_000_123,
+				eventCorpId: 'dinge2ecorp0001',
+				data: { userId: ['queue-new-hire'], timeStamp: '1764000000123' },
+			};
+			const messageId = gateway.pushEvent(event, { connectionId: live()[0].id });
+			const ack = await gateway.waitForAck(messageId, 30_000);
+			expect(ack.code).toBe(200);
+			expect(JSON.parse(String(ack.data))).toMatchObject({ status: 'SUCCESS' });
+			// The same event again (DingTalk's redelivery) starts nothing: one process remembers it.
+			const again = gateway.pushEvent(event, { connectionId: live()[0].id });
+			expect(JSON.parse(String((await gateway.waitForAck(again, 30_000)).data))).toMatchObject({
+				status: 'SUCCESS',
+			});
+
+			const rows = await finishedExecutions(queue, stream.id, 1);
+			expect(rows.map((row) => [row.mode, row.status])).toEqual([['trigger', 'success']]);
+			const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
+			expect(nodeOutput(parse(rows[0].data), 'DingTalk Stream Trigger')).toEqual([
+				buildEventItem({
+					eventType: event.eventType,
+					eventId: event.eventId,
+					eventTime: '1764000000123',
+					corpId: event.eventCorpId,
+					...event.data,
+				}),
+			]);
+			expect(workersThatRan(queue, rows)).toEqual([[expect.stringMatching(/^worker-[12]$/)]]);
 		});
 	});
 
