@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { nodeOutput } from '../../scripts/n8n-executions';
-import { PACKAGE_NAME, repoRoot } from '../../scripts/n8n-runtime';
+import { PACKAGE_NAME, repoRoot, requireFromN8n } from '../../scripts/n8n-runtime';
 import { loadWorkflow } from './support/fixtures';
 import { useN8n } from './support/n8n';
 
@@ -18,6 +18,26 @@ describe('e2e harness: a real n8n with the packed package', () => {
 		expect(manifest(path.join(installed, 'package.json')).version).toBe(
 			manifest(path.join(repoRoot(), 'package.json')).version,
 		);
+	});
+
+	it("finds every n8n-workflow export the shipped code uses in this n8n's n8n-workflow", () => {
+		// The package runs against the n8n-workflow of the n8n it is installed in (n8n 2.41's has
+		// no sleepWithAbort, which the Stream trigger therefore only uses where it exists).
+		const used = new Set<string>();
+		const walk = (dir: string) => {
+			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+				const file = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(file);
+				else if (entry.name.endsWith('.js')) {
+					const code = fs.readFileSync(file, 'utf8');
+					for (const match of code.matchAll(/\bn8n_workflow_\d+\.(\w+)/g)) used.add(match[1]);
+				}
+			}
+		};
+		walk(path.join(repoRoot(), 'dist'));
+		const runtime = requireFromN8n<Record<string, unknown>>('n8n-workflow');
+		expect(used.size).toBeGreaterThan(3);
+		expect([...used].filter((name) => runtime[name] === undefined)).toEqual([]);
 	});
 
 	it('runs a published webhook workflow once per request and records its output', async () => {

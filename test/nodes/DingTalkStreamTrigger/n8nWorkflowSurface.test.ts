@@ -136,6 +136,18 @@ describe('sleepUnlessAborted', () => {
 		expect(await sleepUnlessAborted(30_000, controller.signal)).toBe(false);
 	});
 
+	it('leaves no timer running more than one step (1 s) after an abort', async () => {
+		const timers = () =>
+			process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+		const before = timers();
+		const controller = new AbortController();
+		const waits = Array.from({ length: 10 }, () => sleepUnlessAborted(60_000, controller.signal));
+		controller.abort();
+		expect(await Promise.all(waits)).toEqual(Array(10).fill(false));
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		expect(timers()).toBeLessThanOrEqual(before);
+	});
+
 	it('leaves no listener on the signal', async () => {
 		const controller = new AbortController();
 		const added: unknown[] = [];
