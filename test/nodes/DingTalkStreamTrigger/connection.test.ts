@@ -9,15 +9,13 @@ import {
 	type StreamSocketConstructor,
 } from '../../../nodes/DingTalkStreamTrigger/connection';
 import {
-	buildConnectionOpenRequest,
-	parseConnectionOpenResponse,
 	streamCallbackAck,
 	streamEventAck,
 	type ParsedStreamFrame,
 	type StreamConnectionTicket,
 } from '../../../nodes/DingTalkStreamTrigger/frames';
-import { FakeStreamGateway, GATEWAY_OPEN_PATH } from '../../fake-dingtalk/streamGateway';
-import { until } from './streamTestSetup';
+import { FakeStreamGateway } from '../../fake-dingtalk/streamGateway';
+import { requestTestTicket, until } from './streamTestSetup';
 
 const app = { clientId: 'dingstreamapp', clientSecret: 'stream-secret' };
 // ws implements the browser-style API the connection uses; its overloads just do not unify.
@@ -48,21 +46,12 @@ describe('StreamConnection against the fake gateway', () => {
 
 	async function openConnection(signal: AbortSignal): Promise<StreamConnectionTicket> {
 		opens++;
-		const response = await fetch(`${gateway.baseUrl}${GATEWAY_OPEN_PATH}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-			body: JSON.stringify(
-				buildConnectionOpenRequest({
-					...app,
-					kinds: ['robotMessages', 'events', 'cardCallbacks'],
-				}),
-			),
+		return await requestTestTicket(
+			gateway.baseUrl,
+			app,
+			['robotMessages', 'events', 'cardCallbacks'],
 			signal,
-		});
-		if (response.status !== 200) throw new Error(`connections/open answered ${response.status}`);
-		const result = parseConnectionOpenResponse(await response.json());
-		if (!result.ok) throw new Error(result.problem);
-		return result.connection;
+		);
 	}
 
 	function startConnection(overrides: Partial<StreamConnectionOptions> = {}): StreamConnection {

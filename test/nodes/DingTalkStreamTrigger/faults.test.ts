@@ -4,6 +4,9 @@
  * sockets against the fake gateway; the timing tests run DingTalk's real delays (1 s to 60 s
  * back-off, 60 s watchdog) on jest's fake clock with an in-memory socket.
  */
+import { createHook } from 'node:async_hooks';
+import { resolve } from 'node:path';
+
 import { WebSocket as WsWebSocket } from 'ws';
 
 import { backoffDelay } from '../../../nodes/DingTalkStreamTrigger/backoff';
@@ -15,33 +18,16 @@ import {
 } from '../../../nodes/DingTalkStreamTrigger/connection';
 import { DingTalkStreamTrigger } from '../../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { createFrameHandler } from '../../../nodes/DingTalkStreamTrigger/frameHandler';
-import {
-	buildConnectionOpenRequest,
-	parseConnectionOpenResponse,
-	type StreamConnectionTicket,
-} from '../../../nodes/DingTalkStreamTrigger/frames';
 import { openStreamClients } from '../../../nodes/DingTalkStreamTrigger/openClients';
 import { TtlSet } from '../../../nodes/shared/dedupe';
-import { FakeStreamGateway, GATEWAY_OPEN_PATH } from '../../fake-dingtalk/streamGateway';
+import { FakeStreamGateway } from '../../fake-dingtalk/streamGateway';
 import { activateTrigger } from '../../helpers/runTrigger';
-import { provideWebSocket, restoreWebSocket, until } from './streamTestSetup';
+import { provideWebSocket, requestTestTicket, restoreWebSocket, until } from './streamTestSetup';
 
 const app = { clientId: 'dingfaultapp', clientSecret: 'fault-secret' };
 
 function report(line: string): void {
 	process.stdout.write(`[stream faults] ${line}\n`);
-}
-
-async function openAt(baseUrl: string, signal: AbortSignal): Promise<StreamConnectionTicket> {
-	const response = await fetch(`${baseUrl}${GATEWAY_OPEN_PATH}`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(buildConnectionOpenRequest({ ...app, kinds: ['events'] })),
-		signal,
-	});
-	const result = parseConnectionOpenResponse(await response.json());
-	if (!result.ok) throw new Error(result.problem);
-	return result.connection;
 }
 
 describe('Stream faults against the fake gateway', () => {
@@ -55,7 +41,7 @@ describe('Stream faults against the fake gateway', () => {
 		await gateway.start();
 		const executions = new Map<string, number>();
 		const connection = new StreamConnection({
-			openConnection: (signal) => openAt(gateway.baseUrl, signal),
+			openConnection: (signal) => requestTestTicket(gateway.baseUrl, app, ['events'], signal),
 			WebSocket: WsWebSocket as unknown as StreamSocketConstructor,
 			onFrame: createFrameHandler({
 				settings: {
@@ -115,11 +101,8 @@ describe('Stream faults against the fake gateway', () => {
 		provideWebSocket();
 		const gateway = new FakeStreamGateway({ apps: [app] });
 		await gateway.start();
-		const timers = () =>
-			process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
 		try {
-			const before = timers();
-			for (let cycle = 0; cycle < 100; cycle++) {
+			const cycle = async () => {
 				const trigger = await activateTrigger({
 					nodeType: new DingTalkStreamTrigger(),
 					typeName: 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger',
@@ -133,14 +116,30 @@ describe('Stream faults against the fake gateway', () => {
 					},
 				});
 				await trigger.close();
-			}
+			};
+			// Every timer started while the node runs, with the stack that started it; the node's own
+			// (back-off, watchdog, handshake waits) name its files.
+			const live = new Map<number, string>();
+			const hook = createHook({
+				init(id: number, type: string) {
+					if (type === 'Timeout') live.set(id, new Error().stack ?? '');
+				},
+				destroy(id: number) {
+					live.delete(id);
+				},
+			});
+			hook.enable();
+			for (let count = 0; count < 100; count++) await cycle();
 			await until(() => gateway.liveConnections().length === 0);
+			hook.disable();
+			const nodeDir = resolve(__dirname, '../../../nodes/DingTalkStreamTrigger');
+			const leftByNode = [...live.values()].filter((stack) => stack.includes(nodeDir));
 			report(
-				`100 activate/deactivate cycles: ${gateway.connections.length} connections opened, ${gateway.liveConnections().length} left open, ${Math.max(0, timers() - before)} timers left (${before} before, ${timers()} after), ${openStreamClients(app.clientId)} registrations left`,
+				`100 activate/deactivate cycles: ${gateway.connections.length} connections opened, ${gateway.liveConnections().length} left open, ${leftByNode.length} timers of the node left, ${openStreamClients(app.clientId)} registrations left`,
 			);
 			expect(gateway.connections).toHaveLength(100);
 			expect(openStreamClients(app.clientId)).toBe(0);
-			expect(timers()).toBeLessThanOrEqual(before);
+			expect(leftByNode).toEqual([]);
 		} finally {
 			await gateway.stop();
 			restoreWebSocket();

@@ -11,15 +11,10 @@ import {
 	type StreamConnectionOptions,
 	type StreamSocketConstructor,
 } from '../../../nodes/DingTalkStreamTrigger/connection';
-import {
-	buildConnectionOpenRequest,
-	parseConnectionOpenResponse,
-	streamCallbackAck,
-	type StreamConnectionTicket,
-} from '../../../nodes/DingTalkStreamTrigger/frames';
+import { streamCallbackAck } from '../../../nodes/DingTalkStreamTrigger/frames';
 import { sleepUnlessAborted } from '../../../nodes/DingTalkStreamTrigger/sleep';
-import { FakeStreamGateway, GATEWAY_OPEN_PATH } from '../../fake-dingtalk/streamGateway';
-import { until } from './streamTestSetup';
+import { FakeStreamGateway } from '../../fake-dingtalk/streamGateway';
+import { requestTestTicket, until } from './streamTestSetup';
 
 jest.mock('n8n-workflow', () => {
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -52,18 +47,8 @@ describe('the Stream connection with the n8n-workflow of n8n 2.41 (no sleepWithA
 		expect('sleepWithAbort' in require('n8n-workflow')).toBe(false);
 	});
 
-	async function openConnection(signal: AbortSignal): Promise<StreamConnectionTicket> {
-		const response = await fetch(`${gateway.baseUrl}${GATEWAY_OPEN_PATH}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify(buildConnectionOpenRequest({ ...app, kinds: ['robotMessages'] })),
-			signal,
-		});
-		if (response.status !== 200) throw new Error(`connections/open answered ${response.status}`);
-		const result = parseConnectionOpenResponse(await response.json());
-		if (!result.ok) throw new Error(result.problem);
-		return result.connection;
-	}
+	const openConnection = (signal: AbortSignal) =>
+		requestTestTicket(gateway.baseUrl, app, ['robotMessages'], signal);
 
 	function startConnection(overrides: Partial<StreamConnectionOptions> = {}): StreamConnection {
 		connection = new StreamConnection({

@@ -1,6 +1,13 @@
 import { WebSocket as WsWebSocket } from 'ws';
 
 import type { StreamSocketConstructor } from '../../../nodes/DingTalkStreamTrigger/connection';
+import {
+	buildConnectionOpenRequest,
+	parseConnectionOpenResponse,
+	type StreamConnectionTicket,
+	type StreamSubscriptionKind,
+} from '../../../nodes/DingTalkStreamTrigger/frames';
+import { GATEWAY_OPEN_PATH } from '../../fake-dingtalk/streamGateway';
 
 /**
  * Jest runs on Node 20, whose global WebSocket needs --experimental-websocket. Tests of the node
@@ -34,4 +41,23 @@ export function until(condition: () => boolean, timeoutMs = 5000): Promise<void>
 		};
 		check();
 	});
+}
+
+/** connections/open at the fake gateway with plain fetch, as the tests of the bare connection do. */
+export async function requestTestTicket(
+	baseUrl: string,
+	app: { clientId: string; clientSecret: string },
+	kinds: StreamSubscriptionKind[],
+	signal: AbortSignal,
+): Promise<StreamConnectionTicket> {
+	const response = await fetch(`${baseUrl}${GATEWAY_OPEN_PATH}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify(buildConnectionOpenRequest({ ...app, kinds })),
+		signal,
+	});
+	if (response.status !== 200) throw new Error(`connections/open answered ${response.status}`);
+	const result = parseConnectionOpenResponse(await response.json());
+	if (!result.ok) throw new Error(result.problem);
+	return result.connection;
 }
