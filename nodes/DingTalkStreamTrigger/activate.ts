@@ -95,10 +95,8 @@ export async function activateStreamTrigger(context: ITriggerFunctions): Promise
 		} else if (event.type === 'closed') {
 			context.logger.debug(`${LOG_PREFIX} connection ended (${event.reason})`, { clientId });
 		} else if (event.type === 'fatal') {
-			const refused =
-				event.error instanceof StreamCredentialsRefused
-					? event.error
-					: new StreamCredentialsRefused(0, '');
+			// isFatal below lets only this error end the loop.
+			const refused = event.error as StreamCredentialsRefused;
 			if (!firstAttemptSettled) return settleFirstAttempt(refused);
 			context.logger.error(`${LOG_PREFIX} ${refused.message}`, { clientId });
 			endManualWait();
@@ -124,7 +122,7 @@ export async function activateStreamTrigger(context: ITriggerFunctions): Promise
 	const connection = new StreamConnection({
 		openConnection: async (signal) =>
 			await requestStreamTicket(
-				async (options) => await context.helpers.httpRequest({ ...options }),
+				async (options) => await context.helpers.httpRequest(options),
 				apiBaseUrl,
 				openRequest,
 				signal,

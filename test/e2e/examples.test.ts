@@ -78,6 +78,18 @@ function deliveredByRobot(fake: FakeDingTalk): ReceivedMessage {
 }
 
 /** How each example's main path is started and what DingTalk must receive; one per file. */
+/** The command bots' answer to /help: one markdown through the session webhook, @ the sender. */
+function expectHelpReply(fake: FakeDingTalk, listed: string): void {
+	expect(fake.received).toHaveLength(1);
+	const [reply] = fake.received;
+	expect(reply.via).toBe('session');
+	expect(reply.body.msgtype).toBe('markdown');
+	expect(reply.body.markdown.title).toBe('Help');
+	expect(reply.body.markdown.text).toContain(listed);
+	expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
+	expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+}
+
 const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 	'alert-relay.json': async ({ run, postToWebhook, fake }) => {
 		const withLink = await run(() =>
@@ -194,14 +206,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		const { result, execution } = await run(() => mentionRobot('/help'));
 		expect(result).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
 		expect(execution.status).toBe('success');
-		expect(fake.received).toHaveLength(1);
-		const [reply] = fake.received;
-		expect(reply.via).toBe('session');
-		expect(reply.body.msgtype).toBe('markdown');
-		expect(reply.body.markdown.title).toBe('Help');
-		expect(reply.body.markdown.text).toContain('**/status**');
-		expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
-		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+		expectHelpReply(fake, '**/status**');
 	},
 
 	'stream-command-bot.json': async ({ run, mentionRobotOverStream, fake, stream }) => {
@@ -212,14 +217,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		const { result, execution } = await run(() => mentionRobotOverStream('/help'));
 		expect(result.ack).toMatchObject({ code: 200, message: 'OK' });
 		expect(execution.status).toBe('success');
-		expect(fake.received).toHaveLength(1);
-		const [reply] = fake.received;
-		expect(reply.via).toBe('session');
-		expect(reply.body.msgtype).toBe('markdown');
-		expect(reply.body.markdown.title).toBe('Help');
-		expect(reply.body.markdown.text).toContain('**/help**');
-		expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
-		expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+		expectHelpReply(fake, '**/help**');
 	},
 
 	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {

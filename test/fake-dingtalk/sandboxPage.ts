@@ -163,14 +163,18 @@ function addLine(parent, className, text, tag) {
 	return element;
 }
 
-function showResult(box, outcome, extra) {
+/** Empties a result box; says why when the sandbox refused to send, and then returns false. */
+function openResult(box, outcome) {
 	box.hidden = false;
 	box.replaceChildren();
-	if (outcome.status !== 200) {
-		box.className = 'result rejected';
-		addLine(box, 'headline', 'Not sent: ' + (outcome.data.error || 'HTTP ' + outcome.status));
-		return;
-	}
+	if (outcome.status === 200) return true;
+	box.className = 'result rejected';
+	addLine(box, 'headline', 'Not sent: ' + (outcome.data.error || 'HTTP ' + outcome.status));
+	return false;
+}
+
+function showResult(box, outcome, extra) {
+	if (!openResult(box, outcome)) return;
 	const result = outcome.data;
 	const accepted = result.status >= 200 && result.status < 300;
 	box.className = 'result ' + (accepted ? 'ok' : 'rejected');
@@ -214,13 +218,7 @@ async function loadConfig() {
 
 function showStreamResult(outcome) {
 	const box = byId('stream-result');
-	box.hidden = false;
-	box.replaceChildren();
-	if (outcome.status !== 200) {
-		box.className = 'result rejected';
-		addLine(box, 'headline', 'Not sent: ' + (outcome.data.error || 'HTTP ' + outcome.status));
-		return;
-	}
+	if (!openResult(box, outcome)) return;
 	const result = outcome.data;
 	const ack = result.ack;
 	const success = ack && ack.code === 200 && (!ack.data || ack.data.status !== 'LATER');
