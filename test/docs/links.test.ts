@@ -17,6 +17,7 @@ const DOCUMENTS = [
 	path.join(ROOT, 'README.md'),
 	path.join(ROOT, 'CHANGELOG.md'),
 	path.join(ROOT, 'examples', 'README.md'),
+	path.join(ROOT, 'bench', 'README.md'),
 	...markdownFilesUnder(path.join(ROOT, 'docs')),
 ];
 
@@ -90,7 +91,7 @@ describe('relative links', () => {
 });
 
 describe('the documentation', () => {
-	it('has the README, the changelog, the examples page and the docs pages', () => {
+	it('has the README, the changelog, the examples and bench pages and the docs pages', () => {
 		for (const file of DOCUMENTS) expect(fs.existsSync(file)).toBe(true);
 		expect(DOCUMENTS.length).toBeGreaterThan(3);
 	});
