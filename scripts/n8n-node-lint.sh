@@ -64,8 +64,8 @@ status=$?
 set -e
 printf '%s\n' "$output"
 [[ $status -eq 0 ]] && exit 0
-# package.json has no author email until the project has a real address (README, Development:
-# "Before the first publish"); npm publish refuses until then. That one publish-metadata rule may
+# package.json has no author email until the project has a real address (docs/development.md,
+# Publishing); npm publish refuses until then. That one publish-metadata rule may
 # fail here; any other finding fails the step.
 plain="$(printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*m//g')"
 errors="$(printf '%s\n' "$plain" | grep -E '^[[:space:]]+[0-9]+:[0-9]+[[:space:]]+error[[:space:]]' || true)"

@@ -48,7 +48,7 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 	webhook: [1, 1.1, 2, 2.1],
 };
 
-/** The examples the README's table links; any further file is checked too. */
+/** The examples examples/README.md documents; any further file is checked too. */
 const DOCUMENTED = [
 	'alert-relay.json',
 	'approval-before-deploy.json',
@@ -209,8 +209,13 @@ function optionValues(
 		);
 }
 
-it('ships every example the README links', () => {
+it('ships every example examples/README.md documents', () => {
 	expect(files).toEqual(expect.arrayContaining(DOCUMENTED));
+});
+
+it('documents every example file in examples/README.md, with a link to it', () => {
+	const page = fs.readFileSync(path.join(EXAMPLES_DIR, 'README.md'), 'utf8');
+	for (const file of files) expect(page).toContain(`](${file})`);
 });
 
 it('gives every webhook a workflow-wide unique id and every Webhook node a unique path', () => {
