@@ -240,10 +240,6 @@ describe('the credential of a robot target', () => {
 	it('needs an http(s) Base URL', async () => {
 		const robot = addRobot(fake(), {}, { baseUrl: 'file:///etc/passwd' });
 		const error = await sendExpectingError(robot, params('sendText', { content: 'x' }));
-		expectFieldError(error, {
-			item: 0,
-			parameter: 'credential',
-			message: /must be an http\(s\) URL/,
-		});
+		expectFieldError(error, { item: 0, parameter: 'credential', message: /must be an http\(s\) URL/ });
 	});
 });

@@ -61,9 +61,7 @@ describe('redirects', () => {
 			},
 		);
 		expect(error.message).toMatch(/^DingTalk did not issue an app access token: .*\[item 0\]$/);
-		expect(redirector().seen.map((request) => request.target)).toEqual([
-			'/v1.0/oauth2/accessToken',
-		]);
+		expect(redirector().seen.map((request) => request.target)).toEqual(['/v1.0/oauth2/accessToken']);
 		expect(elsewhere().seen).toHaveLength(0);
 	});
 
