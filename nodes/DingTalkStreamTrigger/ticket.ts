@@ -33,9 +33,8 @@ function refusalDetail(body: unknown, clientSecret: string): string {
 	const parts = [answer?.code, answer?.message].filter(
 		(part): part is string => typeof part === 'string' && part.length > 0,
 	);
-	return parts.length > 0
-		? `: ${redactSecrets(parts.join(': '), [clientSecret]).slice(0, 300)}`
-		: '';
+	const words = redactSecrets(parts.join(': '), [clientSecret]);
+	return parts.length > 0 ? `: ${words.slice(0, 300)}` : '';
 }
 
 /** Asks the gateway for a one-time ticket (POST <API Base URL>/v1.0/gateway/connections/open). */
@@ -55,10 +54,6 @@ export async function requestStreamTicket(
 		ignoreHttpStatusErrors: true,
 		timeout: 15_000,
 		abortSignal: signal,
-	}).catch((error: unknown) => {
-		// The error of a failed request can repeat the request, Client Secret included.
-		if (error instanceof Error) error.message = redactSecrets(error.message, [body.clientSecret]);
-		throw error;
 	});
 	const status = Number(response.statusCode);
 	if (status === 401 || status === 403) {
