@@ -24,6 +24,7 @@ import {
 	tokenRequestBody,
 } from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
+import { redactSecrets } from '../nodes/shared/redactSecrets';
 
 const NO_TOKEN = 'none';
 
@@ -209,7 +210,11 @@ export class DingTalkAppApi implements ICredentialType {
 			const code = String(reply.body.code ?? `HTTP ${reply.statusCode}`);
 			const words = String(reply.body.message ?? 'no message');
 			const { hint } = describeOpenApiError(code, reply.statusCode);
-			throw new Error(`DingTalk did not issue an app access token: ${words} (${code}). ${hint}`);
+			throw new Error(
+				redactSecrets(`DingTalk did not issue an app access token: ${words} (${code}). ${hint}`, [
+					credentials.appSecret,
+				]),
+			);
 		}
 		return {
 			accessToken: issued.accessToken,

@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
+import { redactSecrets } from '../shared/redactSecrets';
 import { asObject } from '../shared/values';
 import {
 	parseConnectionOpenResponse,
@@ -23,13 +24,17 @@ export class StreamCredentialsRefused extends Error {
 
 export type HttpRequest = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
 
-/** DingTalk's own words for a refusal: `code: message` of its error body, never the request. */
-function refusalDetail(body: unknown): string {
+/**
+ * DingTalk's own words for a refusal: `code: message` of its error body, never the request, and
+ * without the Client Secret should the answer repeat it.
+ */
+function refusalDetail(body: unknown, clientSecret: string): string {
 	const answer = asObject(body) as IDataObject | undefined;
 	const parts = [answer?.code, answer?.message].filter(
 		(part): part is string => typeof part === 'string' && part.length > 0,
 	);
-	return parts.length > 0 ? `: ${parts.join(': ').slice(0, 300)}` : '';
+	const words = redactSecrets(parts.join(': '), [clientSecret]);
+	return parts.length > 0 ? `: ${words.slice(0, 300)}` : '';
 }
 
 /** Asks the gateway for a one-time ticket (POST <API Base URL>/v1.0/gateway/connections/open). */
@@ -52,10 +57,12 @@ export async function requestStreamTicket(
 	});
 	const status = Number(response.statusCode);
 	if (status === 401 || status === 403) {
-		throw new StreamCredentialsRefused(status, refusalDetail(response.body));
+		throw new StreamCredentialsRefused(status, refusalDetail(response.body, body.clientSecret));
 	}
 	if (status !== 200) {
-		throw new Error(`The Stream gateway answered HTTP ${status}${refusalDetail(response.body)}`);
+		throw new Error(
+			`The Stream gateway answered HTTP ${status}${refusalDetail(response.body, body.clientSecret)}`,
+		);
 	}
 	const result = parseConnectionOpenResponse(response.body);
 	if (!result.ok) throw new Error(result.problem);

@@ -11,6 +11,7 @@ const REJECTIONS = {
 	missingNonce: [400, 'Query parameter nonce is missing'],
 	missingEncrypt: [400, 'Body has no encrypt field'],
 	messageIdTooLong: [400, 'Message ID is too long'],
+	missingMessageId: [400, 'Message has no msgId'],
 	// One answer for every failure past a valid event signature: see EVENT_UNREADABLE_CAUSES.
 	eventUnreadable: [400, 'Encrypted event could not be read'],
 	// Authentication
@@ -18,6 +19,7 @@ const REJECTIONS = {
 	missingSign: [401, 'Signature is missing'],
 	staleTimestamp: [401, 'Timestamp is outside the allowed window'],
 	signMismatch: [401, 'Signature does not match'],
+	signatureReused: [401, 'Signature was already used for another message'],
 	missingToken: [401, 'Token header is missing'],
 	tokenMismatch: [401, 'Token does not match'],
 	// Our side
@@ -64,6 +66,10 @@ const LOG_HINTS: Partial<Record<RejectionReason | EventUnreadableCause, string>>
 	ownerKeyMismatch:
 		'Set Owner Key in the credential: the AppKey for the console event subscription, the CorpId for the legacy API, the SuiteKey for third-party apps.',
 	tokenMismatch: 'Check the Outgoing token in the credential.',
+	signatureReused:
+		'DingTalk signs only the timestamp, so a timestamp and sign seen before with another msgId is a replay of a captured request.',
+	missingMessageId:
+		'DingTalk gives every robot message a msgId; without one a message could not be told from its replay.',
 };
 
 export function rejection(reason: RejectionReason): Rejection {

@@ -78,6 +78,12 @@ export function refuse(
 	return { noWebhookResponse: true };
 }
 
+/** The memories of one trigger node: per workflow, node and what they remember. */
+function memoryOf(context: IWebhookFunctions, what: 'robot' | 'event' | 'robotSignature') {
+	const node = context.getNode();
+	return getDedupeCache(`${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${what}`);
+}
+
 /** Whether this node has seen `key` recently; records it otherwise. See {@link duplicateTtlMs}. */
 export function isDuplicate(
 	context: IWebhookFunctions,
@@ -86,9 +92,31 @@ export function isDuplicate(
 	options: { minutes: number; signedAtMs?: number; windowMs: number },
 ): boolean {
 	if (!key || options.minutes <= 0) return false;
-	const node = context.getNode();
-	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${mode}`;
 	const nowMs = Date.now();
 	const ttlMs = duplicateTtlMs({ ...options, nowMs });
-	return getDedupeCache(scope).checkAndAdd(key, ttlMs, nowMs);
+	return memoryOf(context, mode).checkAndAdd(key, ttlMs, nowMs);
+}
+
+/**
+ * Whether a valid robot signature may carry this message. DingTalk signs only the timestamp, so
+ * a captured `timestamp` + `sign` would pass with any body until it leaves the window: each one
+ * is remembered with the msgId it first came with, as long as it stays valid, and refused with
+ * any other. The same msgId again is DingTalk redelivering, left to the duplicate check.
+ */
+export function signatureFitsMessage(
+	context: IWebhookFunctions,
+	signature: { timestamp: string; sign: string },
+	messageId: string,
+	windowMs: number,
+): boolean {
+	const nowMs = Date.now();
+	// Valid up to and including timestamp + window, so remembered one millisecond past it.
+	const ttlMs = Math.max(Number(signature.timestamp) + windowMs - nowMs + 1, 1);
+	const claim = memoryOf(context, 'robotSignature').claim(
+		`${signature.timestamp}\n${signature.sign}`,
+		messageId,
+		ttlMs,
+		nowMs,
+	);
+	return claim.isNew || claim.sameOwner;
 }

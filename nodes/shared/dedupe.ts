@@ -31,18 +31,19 @@ function digestOf(key: string): string {
 }
 
 export class TtlSet {
-	private readonly expiries = new Map<string, number>();
+	/** Digest of a key → when it expires and, for a claimed key, a digest of who claimed it. */
+	private readonly entries = new Map<string, { expiry: number; owner: string }>();
 
 	constructor(private readonly maxEntries: number = DEFAULT_DEDUPE_MAX_ENTRIES) {}
 
 	get size(): number {
-		return this.expiries.size;
+		return this.entries.size;
 	}
 
 	/** Characters held in keys: what a flood of long IDs would cost in memory. */
 	retainedKeyChars(): number {
 		let total = 0;
-		for (const key of this.expiries.keys()) total += key.length;
+		for (const key of this.entries.keys()) total += key.length;
 		return total;
 	}
 
@@ -51,31 +52,48 @@ export class TtlSet {
 	 * A duplicate does not extend the original window.
 	 */
 	checkAndAdd(key: string, ttlMs: number, nowMs: number): boolean {
+		return !this.claim(key, '', ttlMs, nowMs).isNew;
+	}
+
+	/**
+	 * Records that `key` belongs to `owner` for `ttlMs`, unless it is already recorded and
+	 * unexpired: then tells whether the same owner holds it. Claiming again does not extend the
+	 * original window.
+	 */
+	claim(
+		key: string,
+		owner: string,
+		ttlMs: number,
+		nowMs: number,
+	): { isNew: true } | { isNew: false; sameOwner: boolean } {
 		this.evictExpired(nowMs);
 		const digest = digestOf(key);
-		const expiry = this.expiries.get(digest);
-		if (expiry !== undefined && expiry > nowMs) return true;
-		this.expiries.delete(digest);
-		this.expiries.set(digest, nowMs + ttlMs);
-		// Maps iterate in insertion order, so the first keys are the oldest.
-		while (this.expiries.size > this.maxEntries) {
-			const oldest = this.expiries.keys().next().value as string;
-			this.expiries.delete(oldest);
+		const ownerDigest = owner === '' ? '' : digestOf(owner);
+		const entry = this.entries.get(digest);
+		if (entry !== undefined && entry.expiry > nowMs) {
+			return { isNew: false, sameOwner: entry.owner === ownerDigest };
 		}
-		return false;
+		this.entries.delete(digest);
+		this.entries.set(digest, { expiry: nowMs + ttlMs, owner: ownerDigest });
+		// Maps iterate in insertion order, so the first keys are the oldest.
+		while (this.entries.size > this.maxEntries) {
+			const oldest = this.entries.keys().next().value as string;
+			this.entries.delete(oldest);
+		}
+		return { isNew: true };
 	}
 
 	/** Forgets `key`, e.g. when the execution it was recorded for could not be started. */
 	delete(key: string): void {
-		this.expiries.delete(digestOf(key));
+		this.entries.delete(digestOf(key));
 	}
 
 	private evictExpired(nowMs: number): void {
-		for (const [key, expiry] of this.expiries) {
+		for (const [key, entry] of this.entries) {
 			// Expiries mostly grow with insertion order, so stop at the first live entry. One that
 			// outlives a later one only delays that one's eviction; lookups still see it expired.
-			if (expiry > nowMs) break;
-			this.expiries.delete(key);
+			if (entry.expiry > nowMs) break;
+			this.entries.delete(key);
 		}
 	}
 }

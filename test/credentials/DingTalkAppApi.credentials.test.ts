@@ -175,6 +175,31 @@ describe('DingTalk App API credential: stored token and failures', () => {
 	});
 });
 
+describe('DingTalk App API credential: a token endpoint that repeats the request', () => {
+	const secret = 'CredSecret0Zx9Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Qa0Ws2Ed';
+	const credentials = { appKey: 'dingecho', appSecret: secret, apiBaseUrl: 'https://api.x.test' };
+
+	it.each([
+		['the body', (sent: string) => `invalid body ${sent}`],
+		['the secret alone', () => `wrong secret ${secret}`],
+	])('an error repeating %s does not show the secret', async (_, echo) => {
+		const helper = {
+			helpers: {
+				httpRequest: async (options: IHttpRequestOptions) => ({
+					statusCode: 400,
+					body: { code: 'invalidParameter', message: echo(JSON.stringify(options.body)) },
+				}),
+			},
+		};
+		const failure = await new DingTalkAppApi().preAuthentication
+			.call(helper as never, credentials)
+			.catch((error: Error) => error);
+		expect(failure).toBeInstanceOf(Error);
+		expect((failure as Error).message).toContain('invalidParameter');
+		expect((failure as Error).message).not.toContain(secret);
+	});
+});
+
 describe('DingTalk App API credential authenticate()', () => {
 	const credential = new DingTalkAppApi();
 	const stored = {

@@ -59,6 +59,7 @@ const WORKFLOWS = {
 			values: [
 				{ fieldLabel: 'Version', fieldType: 'text', requiredField: true },
 				{ fieldLabel: 'Replicas', fieldType: 'number' },
+				{ fieldLabel: '__proto__', fieldType: 'textarea' },
 			],
 		},
 	}),
@@ -212,7 +213,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { text: 'Wait until 18:00, please' } }]);
 	});
 
-	it('custom form: the fields come back under their labels', async () => {
+	it('custom form: the fields come back under their labels, __proto__ too; a huge answer is refused', async () => {
 		const { card, execution } = await startAndWait('form');
 		const url = String(card.singleURL);
 		const page = await (await fetch(url)).text();
@@ -221,10 +222,19 @@ describe('Send and Wait for Response in a real n8n', () => {
 		const form = new FormData();
 		form.set('field-0', 'v2.3.1');
 		form.set('field-1', '3');
+		form.set('field-2', 'x'.repeat(70_000));
+		const huge = await fetch(url, { method: 'POST', body: form });
+		expect(huge.status).toBe(413);
+		expect(await huge.text()).toContain('longer than 64 KB');
+		expect(await statusOf(execution)).toBe('waiting');
+
+		form.set('field-2', 'kept as data');
 		const posted = await fetch(url, { method: 'POST', body: form });
 		expect(posted.status).toBe(200);
 		const done = await finished(execution);
-		expect(nodeOutput(done.data, 'Ask')).toEqual([{ data: { Version: 'v2.3.1', Replicas: 3 } }]);
+		expect(JSON.stringify(nodeOutput(done.data, 'Ask'))).toBe(
+			'[{"data":{"Version":"v2.3.1","Replicas":3,"__proto__":"kept as data"}}]',
+		);
 	});
 
 	it('app robot: the group gets the sampleActionCard template, and its button resumes the workflow', async () => {

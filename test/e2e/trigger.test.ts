@@ -109,6 +109,28 @@ describe('DingTalk Trigger in a real n8n', () => {
 			expect(again).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
 		});
 
+		it('refuses a captured timestamp and sign with another message (401 signatureReused)', async () => {
+			const captured = signedRobotHeaders(keys.appSecret);
+			await withExecution(n8n(), WORKFLOWS.robot.id, async () =>
+				post(url('robot'), robotMessageBody('status'), captured),
+			);
+			const forged = await withoutExecution(n8n(), WORKFLOWS.robot.id, async () =>
+				post(url('robot'), robotMessageBody('deploy evil'), captured),
+			);
+			expect(forged).toMatchObject({ status: 401, body: { error: 'signatureReused' } });
+		});
+
+		it('refuses a message without msgId (400 missingMessageId) and starts nothing', async () => {
+			const answer = await withoutExecution(n8n(), WORKFLOWS.robot.id, async () =>
+				post(
+					url('robot'),
+					robotMessageBody('hello', { msgId: undefined }),
+					signedRobotHeaders(keys.appSecret),
+				),
+			);
+			expect(answer).toMatchObject({ status: 400, body: { error: 'missingMessageId' } });
+		});
+
 		it.each([
 			['a wrong signature', 401, 'signMismatch', { secret: 'not-the-app-secret' }],
 			['a timestamp two hours old', 401, 'staleTimestamp', { ageMs: 2 * 3_600_000 }],

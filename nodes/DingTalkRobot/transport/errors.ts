@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
-import { redactSecrets } from './http';
+import { redactSecrets } from '../../shared/redactSecrets';
 
 /** A refusal or failure of a DingTalk API, as the node reports it for every resource. */
 export interface DingTalkFailure {
@@ -33,16 +33,23 @@ export interface DingTalkErrorContext {
 /**
  * The one error type of the node's DingTalk calls: a NodeApiError that carries DingTalk's code
  * and message, never the request (which holds the token, the signature or the Client Secret).
+ * `secrets` are the values the failed request carried, removed should DingTalk echo them.
  */
-export function dingTalkError(node: INode, itemIndex: number, failure: DingTalkFailure) {
+export function dingTalkError(
+	node: INode,
+	itemIndex: number,
+	failure: DingTalkFailure,
+	secrets: readonly string[] = [],
+) {
+	const redact = (text: string) => redactSecrets(text, secrets);
 	const dingTalkMessage =
-		failure.dingTalkMessage === undefined ? null : redactSecrets(failure.dingTalkMessage);
-	const message = `${redactSecrets(failure.message)} [item ${itemIndex}]`;
+		failure.dingTalkMessage === undefined ? null : redact(failure.dingTalkMessage);
+	const message = `${redact(failure.message)} [item ${itemIndex}]`;
 	const response: JsonObject = { code: failure.code, message: dingTalkMessage };
 	if (failure.requestId) response.requestid = failure.requestId;
 	const error = new NodeApiError(node, response, {
 		message,
-		description: redactSecrets(failure.hint),
+		description: redact(failure.hint),
 		itemIndex,
 		httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
 	});

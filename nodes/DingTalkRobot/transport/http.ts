@@ -1,5 +1,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { redactSecrets } from '../../shared/redactSecrets';
+
 /** What DingTalk answered, whatever the HTTP status. */
 export interface DingTalkReply {
 	statusCode: number;
@@ -50,12 +52,4 @@ export function postJson(baseURL: string | undefined, url: string, body: IDataOb
 		json: true,
 		headers: { 'Content-Type': 'application/json;charset=utf-8' },
 	});
-}
-
-const SECRET_QUERY = /\b(access_token|sign|session|appSecret|client_secret)=[^&\s"'<>]*/gi;
-const SECRET_HEADER = /(x-acs-dingtalk-access-token["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi;
-
-/** Upstream text (a proxy's error page, a network error) can echo the request URL back. */
-export function redactSecrets(text: string): string {
-	return text.replace(SECRET_QUERY, '$1=***').replace(SECRET_HEADER, '$1***');
 }

@@ -170,6 +170,9 @@ function headerText(headers: unknown, name: string): string | undefined {
  * doubling delay, and every failure as the node's DingTalk error with a hint.
  */
 export class OpenApiClient {
+	/** The app secret and tokens this client's requests carried: never repeated in an error. */
+	private readonly sent = new Set<string>();
+
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly itemIndex: number,
@@ -264,12 +267,14 @@ export class OpenApiClient {
 			this.context.getNode(),
 			this.itemIndex,
 			openApiFailure(reply, what, describeErrcode),
+			[...this.sent],
 		);
 	}
 
 	private async accessToken(): Promise<string> {
 		return await appTokenCache.get(this.app.tokenKey, async () => {
 			const credentials = await this.context.getCredentials(APP_CREDENTIAL, this.itemIndex);
+			this.sent.add(String(credentials.appSecret ?? ''));
 			const reply = parseReply(
 				await this.guarded(
 					async () =>
@@ -301,6 +306,7 @@ export class OpenApiClient {
 		let retries = 0;
 		for (;;) {
 			const token = await this.accessToken();
+			this.sent.add(token);
 			const reply = parseReply(
 				(await this.guarded(async () => await send(token))) as { statusCode?: number },
 			);
@@ -328,7 +334,9 @@ export class OpenApiClient {
 		try {
 			return await request();
 		} catch (caught) {
-			throw dingTalkError(this.context.getNode(), this.itemIndex, networkFailure(caught));
+			throw dingTalkError(this.context.getNode(), this.itemIndex, networkFailure(caught), [
+				...this.sent,
+			]);
 		}
 	}
 }

@@ -213,7 +213,10 @@ export async function deliver(
 		}
 		const canRetry =
 			outcome.retry && attempt <= policy.maxRetries && !(outcome.throttled && policy.failFast);
-		if (!canRetry) throw dingTalkError(context.getNode(), itemIndex, outcome.failure);
+		if (!canRetry) {
+			const sent = target.kind === 'robot' ? [target.accessToken, target.secret] : [];
+			throw dingTalkError(context.getNode(), itemIndex, outcome.failure, sent);
+		}
 
 		// A throttled robot waits in the pacer on the next attempt; everything else backs off here.
 		const waitMs = outcome.throttled

@@ -6,7 +6,13 @@ import { configProblem, type RobotVerification, type TriggerConfig } from '../co
 import { MAX_MESSAGE_ID_LENGTH } from '../../shared/dedupe';
 import { robotFiltersOf, robotMessageFilteredBy } from '../../shared/triggerFilters';
 import type { RejectionReason } from '../rejections';
-import { isDuplicate, numberOption, readJsonBody, refuse } from '../webhookRequest';
+import {
+	isDuplicate,
+	numberOption,
+	readJsonBody,
+	refuse,
+	signatureFitsMessage,
+} from '../webhookRequest';
 
 /** Robot mode: @-messages to an app robot (signed) or a custom robot's Outgoing (token). */
 
@@ -79,7 +85,19 @@ export async function handleRobotRequest(
 	if (!read.ok) return refuse(context, read.reason);
 
 	const item = buildRobotMessageItem(read.body, { includeRaw: options.includeRaw === true });
+	if (item.messageId === '') return refuse(context, 'missingMessageId');
 	if (item.messageId.length > MAX_MESSAGE_ID_LENGTH) return refuse(context, 'messageIdTooLong');
+	if (
+		verification === 'signature' &&
+		!signatureFitsMessage(
+			context,
+			{ timestamp: String(headers.timestamp), sign: String(headers.sign) },
+			item.messageId,
+			windowMs,
+		)
+	) {
+		return refuse(context, 'signatureReused');
+	}
 	const filteredBy = robotMessageFilteredBy(item, robotFiltersOf(options));
 	if (filteredBy) {
 		context.logger.debug(`DingTalk Trigger: message filtered out by ${filteredBy}`);

@@ -82,12 +82,21 @@ export function robotMessageBody(
 	};
 }
 
-/** Headers DingTalk signs an app robot message with; `ageMs` moves the timestamp into the past. */
+const signedAt = new Set<number>();
+
+/**
+ * Headers DingTalk signs an app robot message with; `ageMs` moves the timestamp into the past.
+ * Each call gets a millisecond of its own, as messages DingTalk sends one after another do: the
+ * trigger refuses a timestamp and sign it has already seen with another msgId as a replay.
+ */
 export function signedRobotHeaders(
 	appSecret: string,
 	options: { ageMs?: number; secret?: string } = {},
 ): Record<string, string> {
-	const timestamp = String(Date.now() - (options.ageMs ?? 0));
+	let milliseconds = Date.now() - (options.ageMs ?? 0);
+	while (signedAt.has(milliseconds)) milliseconds -= 1;
+	signedAt.add(milliseconds);
+	const timestamp = String(milliseconds);
 	return {
 		'content-type': 'application/json; charset=utf-8',
 		timestamp,

@@ -22,6 +22,14 @@ describe('TtlSet', () => {
 		expect(set.checkAndAdd('a', 1000, 1001)).toBe(false);
 	});
 
+	it('claim: a key is free while unexpired only for the owner that claimed it', () => {
+		const set = new TtlSet();
+		expect(set.claim('sign', 'msg-1', 1000, 0)).toEqual({ isNew: true });
+		expect(set.claim('sign', 'msg-1', 1000, 500)).toEqual({ isNew: false, sameOwner: true });
+		expect(set.claim('sign', 'msg-2', 1000, 999)).toEqual({ isNew: false, sameOwner: false });
+		expect(set.claim('sign', 'msg-2', 1000, 1000)).toEqual({ isNew: true });
+	});
+
 	it('stays bounded: the oldest keys go first', () => {
 		const set = new TtlSet(3);
 		for (const key of ['a', 'b', 'c', 'd']) set.checkAndAdd(key, 60_000, 0);

@@ -10,6 +10,7 @@ import {
 	departmentIdProperty,
 	readContactOptions,
 	readDepartmentId,
+	readLimit,
 } from './common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -44,7 +45,7 @@ export async function execute(
 ): Promise<ItemResult[]> {
 	const departmentId = readDepartmentId(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
+	const limit = returnAll ? undefined : readLimit(this, itemIndex);
 	const client = await openApiClient(this, itemIndex, run);
 	const users = await listDepartmentUsers(
 		client,

@@ -1,10 +1,12 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { readAnswerText } from '../../domain/sendAndWait/answers';
 import { readFormAnswer } from '../../domain/sendAndWait/formFields';
 import {
 	confirmationPage,
 	customFormPage,
 	FREE_TEXT_FIELD,
+	FREE_TEXT_LABEL,
 	freeTextPage,
 	recordedPage,
 } from '../../domain/sendAndWait/pages';
@@ -48,11 +50,14 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		typeof posted.data === 'object' && posted.data !== null ? posted.data : posted
 	) as Record<string, unknown>;
 	if (config.responseType === 'freeText') {
-		const text = String(body[FREE_TEXT_FIELD] ?? '').trim();
-		if (!text) return page(400, freeTextPage(config, 'Write a response before you submit it.'));
-		return resume({ text });
+		const answer = readAnswerText(body[FREE_TEXT_FIELD], FREE_TEXT_LABEL);
+		if (!answer.ok) return page(answer.status, freeTextPage(config, answer.problem));
+		if (!answer.text) {
+			return page(400, freeTextPage(config, 'Write a response before you submit it.'));
+		}
+		return resume({ text: answer.text });
 	}
 	const answer = readFormAnswer(config.fields, body);
-	if (!answer.ok) return page(400, customFormPage(config, config.fields, answer.problem));
+	if (!answer.ok) return page(answer.status, customFormPage(config, config.fields, answer.problem));
 	return resume(answer.data);
 }

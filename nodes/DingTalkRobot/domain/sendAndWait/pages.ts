@@ -36,9 +36,10 @@ function formPage(config: SendAndWaitConfig, form: FormPage, inputs: string, pro
 }
 
 export const FREE_TEXT_FIELD = 'text';
+export const FREE_TEXT_LABEL = 'Response';
 
 export function freeTextPage(config: SendAndWaitConfig, problem?: string): string {
-	const input = `<label for="${FREE_TEXT_FIELD}">Response</label><textarea id="${FREE_TEXT_FIELD}" name="${FREE_TEXT_FIELD}" required></textarea>`;
+	const input = `<label for="${FREE_TEXT_FIELD}">${FREE_TEXT_LABEL}</label><textarea id="${FREE_TEXT_FIELD}" name="${FREE_TEXT_FIELD}" required></textarea>`;
 	return formPage(config, config.form, input, problem);
 }
 

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { redactSecrets } from '../../../../nodes/DingTalkRobot/transport/http';
+import { redactSecrets } from '../../../../nodes/shared/redactSecrets';
 import { params, send, sendExpectingError, uniqueToken } from '../support/robot';
 import { useScriptedServer } from '../support/scriptedServer';
 import type { SeenRequest } from '../support/scriptedServer';
@@ -120,5 +120,76 @@ describe('redaction of secrets echoed by upstream text', () => {
 		).toBe(
 			'POST /robot/send?access_token=***&timestamp=1&sign=*** and /robot/sendBySession?session=*** x-acs-dingtalk-access-token: ***',
 		);
+	});
+
+	describe('an answer that echoes the request body or the token', () => {
+		const APP_SECRET = 'AppSecret0echo0Zx9Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Qa0Ws2Ed';
+		const APP_TOKEN = 'app-token-echoed-4d1c7e';
+		const appCredentials = () => ({
+			dingTalkAppApi: {
+				appKey: `ding${uniqueToken('echo')}`,
+				appSecret: APP_SECRET,
+				apiBaseUrl: proxy().baseUrl,
+				oapiBaseUrl: proxy().baseUrl,
+			},
+		});
+		const sendToGroup = {
+			resource: 'appRobot',
+			operation: 'sendToGroup',
+			openConversationId: 'cid-echo',
+			msgKey: 'sampleText',
+			content: 'x',
+			options: {},
+		};
+
+		it.each([
+			['as JSON', (body: string) => `invalid request body: ${body}`],
+			['as bare values', (body: string) => `bad: ${Object.values(JSON.parse(body)).join(' / ')}`],
+		])(
+			'a token endpoint repeating the body %s keeps no app secret in the error or the output',
+			async (_, echo) => {
+				proxy().answerWith((request, response) => {
+					response.writeHead(400, { 'Content-Type': 'application/json' });
+					response.end(JSON.stringify({ code: 'invalidParameter', message: echo(request.body) }));
+				});
+				const error = await sendExpectingError({ credentials: appCredentials() }, sendToGroup);
+				expect(proxy().seen[0].body).toContain(APP_SECRET);
+				expect(error.message).toContain('invalidParameter');
+				expect(everything(error)).not.toContain(APP_SECRET);
+				const output = await send({ credentials: appCredentials() }, sendToGroup, {
+					continueOnFail: true,
+				});
+				expect(output[0].json.error).toContain('invalidParameter');
+				expect(JSON.stringify(output)).not.toContain(APP_SECRET);
+			},
+		);
+
+		it('an API repeating the token header keeps no app token', async () => {
+			proxy().answerWith((request, response) => {
+				if (request.target.startsWith('/v1.0/oauth2/accessToken')) {
+					response.end(JSON.stringify({ accessToken: APP_TOKEN, expireIn: 7200 }));
+					return;
+				}
+				const token = String(request.headers['x-acs-dingtalk-access-token']);
+				response.writeHead(400, { 'Content-Type': 'application/json' });
+				response.end(JSON.stringify({ code: 'Forbidden', message: `token ${token} may not` }));
+			});
+			const error = await sendExpectingError({ credentials: appCredentials() }, sendToGroup);
+			expect(error.message).toContain('Forbidden');
+			expect(everything(error)).not.toContain(APP_TOKEN);
+		});
+
+		it('a robot errmsg repeating the access token keeps neither it nor the secret', async () => {
+			proxy().answerWith((request, response) => {
+				const token = new URL(request.target, 'http://x').searchParams.get('access_token');
+				response.end(JSON.stringify({ errcode: 300001, errmsg: `token ${token} / ${SECRET}` }));
+			});
+			const { accessToken, credentials } = robot();
+			const error = await sendExpectingError({ credentials }, params('sendText', { content: 'x' }));
+			const kept = everything(error);
+			expect(kept).toContain('300001');
+			expect(kept).not.toContain(accessToken);
+			expect(kept).not.toContain(SECRET);
+		});
 	});
 });

@@ -366,10 +366,14 @@ describe('robot mode: configuration problems answer 500 and log why', () => {
 });
 
 describe('robot mode: filters acknowledge and start nothing', () => {
+	let sent = 0;
+
 	async function withOptions(options: Record<string, unknown>, body = sampleRobotBody()) {
 		// Duplicates are tested below; here the same message is sent again and again.
+		// Each message its own signature: a sign seen with another msgId is refused as a replay.
 		const parameters = { mode: 'robot', options: { dedupeMinutes: 0, ...options } };
-		return await runWebhook(robotRequest(credentials, body, { parameters }));
+		const headers = robotHeaders(credentials.appSecret, FIXED_NOW - 1000 - sent++);
+		return await runWebhook(robotRequest(credentials, body, { parameters, headers }));
 	}
 
 	it('message types', async () => {
@@ -431,7 +435,12 @@ describe('robot mode: duplicates', () => {
 	it('the same msgId again within the window starts nothing', async () => {
 		expectStarted(await runWebhook(robotRequest(credentials)));
 		expectAcknowledgedOnly(await runWebhook(robotRequest(credentials)));
-		expectStarted(await runWebhook(robotRequest(credentials, sampleRobotBody({ msgId: 'other' }))));
+		const ownSignature = { headers: robotHeaders(credentials.appSecret, FIXED_NOW - 2000) };
+		expectStarted(
+			await runWebhook(
+				robotRequest(credentials, sampleRobotBody({ msgId: 'other' }), ownSignature),
+			),
+		);
 	});
 
 	it('runs again once the window has passed', async () => {
@@ -486,10 +495,21 @@ describe('robot mode: duplicates', () => {
 		);
 	});
 
-	it('messages without msgId are never treated as duplicates', async () => {
-		const body = sampleRobotBody({ msgId: undefined });
-		expectStarted(await runWebhook(robotRequest(credentials, body)));
-		expectStarted(await runWebhook(robotRequest(credentials, body)));
+	it.each([
+		['signature', undefined],
+		['Outgoing token', 'outgoingToken'],
+	])('a message without msgId is refused (%s), so it cannot start twice', async (_, how) => {
+		const parameters = how ? { mode: 'robot', robotVerification: how } : { mode: 'robot' };
+		const headers = how ? { token: credentials.outgoingToken } : undefined;
+		for (const msgId of [undefined, '', null]) {
+			const body = sampleRobotBody({ msgId });
+			for (let attempt = 0; attempt < 2; attempt++) {
+				const run = await runWebhook(
+					robotRequest(credentials, body, { parameters, ...(headers ? { headers } : {}) }),
+				);
+				expectRefused(run, 400, 'missingMessageId');
+			}
+		}
 	});
 
 	it('a filtered message does not use up its msgId', async () => {
@@ -536,9 +556,76 @@ describe('robot mode: exact replays inside the signature window', () => {
 	});
 });
 
+describe('robot mode: a captured timestamp and sign used again', () => {
+	const MINUTE = 60_000;
+	const captured = robotHeaders(credentials.appSecret, FIXED_NOW - 1000);
+	const withCaptured = (body: Record<string, unknown>) =>
+		robotRequest(credentials, sampleRobotBody(body), { headers: captured });
+
+	it('with another msgId and body, within the window, is refused and starts nothing', async () => {
+		expectStarted(await runWebhook(withCaptured({})));
+		jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 40 * MINUTE);
+		const forged = await runWebhook(
+			withCaptured({ msgId: 'forged-1', text: { content: ' /deploy evil' } }),
+		);
+		expectRefused(forged, 401, 'signatureReused');
+		expect(forged.result.workflowData).toBeUndefined();
+	});
+
+	it('is refused even when the duplicate memory is off or has forgotten the first msgId', async () => {
+		const parameters = { mode: 'robot', options: { dedupeMinutes: 0 } };
+		expectStarted(await runWebhook({ ...withCaptured({}), parameters }));
+		expectRefused(
+			await runWebhook({ ...withCaptured({ msgId: 'forged-2' }), parameters }),
+			401,
+			'signatureReused',
+		);
+	});
+
+	it('DingTalk delivering the same msgId again with the same sign is still a quiet duplicate', async () => {
+		expectStarted(await runWebhook(withCaptured({})));
+		expectAcknowledgedOnly(await runWebhook(withCaptured({})));
+		expectAcknowledgedOnly(await runWebhook(withCaptured({ text: { content: ' changed' } })));
+	});
+
+	it('a filtered message still claims its sign', async () => {
+		const only = { mode: 'robot', options: { chatType: 'single' } };
+		expectAcknowledgedOnly(await runWebhook({ ...withCaptured({}), parameters: only }));
+		expectRefused(
+			await runWebhook({
+				...withCaptured({ msgId: 'forged-3', conversationType: '1' }),
+				parameters: only,
+			}),
+			401,
+			'signatureReused',
+		);
+	});
+
+	it('each message with its own timestamp and sign starts as before', async () => {
+		for (let index = 0; index < 5; index++) {
+			const headers = robotHeaders(credentials.appSecret, FIXED_NOW - 1000 - index);
+			const body = sampleRobotBody({ msgId: `own-${index}` });
+			expectStarted(await runWebhook(robotRequest(credentials, body, { headers })));
+		}
+	});
+
+	it('the signature memory is kept per workflow and node and stays bounded', async () => {
+		expectStarted(await runWebhook({ ...withCaptured({}), workflowId: 'a' }));
+		expectStarted(await runWebhook({ ...withCaptured({ msgId: 'in-b' }), workflowId: 'b' }));
+		const memory = getDedupeCache('workflow-1:node-1:robotSignature');
+		for (let index = 0; index < 6000; index++) {
+			memory.claim(`${index}`, `m${index}`, MINUTE, FIXED_NOW);
+		}
+		expect(memory.size).toBe(5000);
+	});
+});
+
 describe('robot mode: the duplicate memory stays small', () => {
 	const scope = 'workflow-1:node-1:robot';
-	const signedWithId = (msgId: string) => robotRequest(credentials, sampleRobotBody({ msgId }));
+	const signedWithId = (msgId: string, index = 0) =>
+		robotRequest(credentials, sampleRobotBody({ msgId }), {
+			headers: robotHeaders(credentials.appSecret, FIXED_NOW - 1000 - index),
+		});
 
 	it('300 signed messages with 100 KB msgIds are refused and leave the memory nearly empty', async () => {
 		const statuses: Array<number | undefined> = [];
@@ -556,8 +643,8 @@ describe('robot mode: the duplicate memory stays small', () => {
 			clearDedupeCaches();
 			for (let index = 0; index < 30; index++) {
 				const msgId = `${index}`.padEnd(length, 'm');
-				expectStarted(await runWebhook(signedWithId(msgId)));
-				expectAcknowledgedOnly(await runWebhook(signedWithId(msgId)));
+				expectStarted(await runWebhook(signedWithId(msgId, index)));
+				expectAcknowledgedOnly(await runWebhook(signedWithId(msgId, index)));
 			}
 			const cache = getDedupeCache(scope);
 			expect(cache.size).toBe(30);

@@ -219,6 +219,31 @@ describe('Contact → List Department Users', () => {
 		expect(error.message).toContain('Department ID');
 		expect(requestsTo(server(), '/topapi/v2/user/list')).toHaveLength(0);
 	});
+
+	it.each([['={{ "abc" }}'], [1.5], [0], [-3], ['={{ "" }}']])(
+		'refuses a Limit of %p before reading any page, naming the field',
+		async (limit) => {
+			withBigDepartment();
+			const app = addApp(server());
+			const error = await runExpectingError(
+				app,
+				contact('listDepartmentUsers', { departmentId: 30, returnAll: false, limit }),
+			);
+			expect(error.message).toContain('"Limit" must be a whole number of 1 or more');
+			expect(error.message).toContain('[item 0]');
+			expect(requestsTo(server(), '/topapi/v2/user/list')).toHaveLength(0);
+		},
+	);
+
+	it('takes a Limit given as a whole number in text, e.g. from an expression', async () => {
+		withBigDepartment();
+		const app = addApp(server());
+		const output = await run(
+			app,
+			contact('listDepartmentUsers', { departmentId: 30, returnAll: false, limit: '={{ "3" }}' }),
+		);
+		expect(output).toHaveLength(3);
+	});
 });
 
 describe('Contact → departments', () => {

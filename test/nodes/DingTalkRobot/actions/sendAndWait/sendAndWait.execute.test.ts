@@ -151,6 +151,53 @@ describe('Send and Wait for Response (custom robot): the card and the wait', () 
 	});
 });
 
+describe('Send and Wait for Response: a custom form whose texts are not text', () => {
+	it.each([
+		[
+			'a number as label (JSON)',
+			{ defineForm: 'json', jsonOutput: '[{"fieldLabel": 5}]' },
+			/Field 1 has the label 5, a number/,
+		],
+		[
+			'a number as placeholder (JSON)',
+			{ defineForm: 'json', jsonOutput: '[{"fieldLabel": "Reason", "placeholder": 7}]' },
+			/Field "Reason" has the placeholder 7, a number/,
+		],
+		[
+			'a boolean as label (fields)',
+			{ formFields: { values: [{ fieldLabel: true, fieldType: 'text' }] } },
+			/Field 1 has the label true, a boolean/,
+		],
+		[
+			'a number as dropdown option (fields)',
+			{
+				formFields: {
+					values: [
+						{
+							fieldLabel: 'Window',
+							fieldType: 'dropdown',
+							fieldOptions: { values: [{ option: 3 }] },
+						},
+					],
+				},
+			},
+			/The dropdown "Window" has the option 3, a number/,
+		],
+	])('refuses %s before sending, naming the field and the fix', async (_, form, problem) => {
+		const robot = addRobot(fake());
+		const error = await runNode({
+			parameters: ask({ responseType: 'customForm', ...form }),
+			credentials: robot.credentials,
+		}).then(
+			() => undefined,
+			(caught: Error & { description?: string }) => caught,
+		);
+		expect(error?.message).toMatch(problem);
+		expect(error?.message).toContain('write it as text in quotes');
+		expect(fake().received).toHaveLength(0);
+	});
+});
+
 describe('Send and Wait for Response: the other ways to reach people', () => {
 	const app = useFakeOpenApi();
 

@@ -175,3 +175,86 @@ describe('Send and Wait webhook: free text and custom form', () => {
 		expect(sent.html).toContain(problem.replace(/"/g, '&quot;'));
 	});
 });
+
+describe('Send and Wait webhook: answers that are odd, hostile or huge', () => {
+	const oneField = (fieldLabel: string, fieldType = 'textarea') => ({
+		responseType: 'customForm',
+		formFields: { values: [{ fieldLabel, fieldType }] },
+	});
+
+	it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+		'keeps the answer to a field labelled %s as data',
+		async (label) => {
+			const { result } = call(oneField(label), { method: 'POST', body: { 'field-0': 'kept' } });
+			const resumed = (await result) as { workflowData: Array<Array<{ json: { data: object } }>> };
+			const data = resumed.workflowData[0][0].json.data;
+			expect(Object.getOwnPropertyDescriptor(data, label)?.value).toBe('kept');
+			expect(JSON.parse(JSON.stringify(data))).toEqual(JSON.parse(`{"${label}":"kept"}`));
+		},
+	);
+
+	it.each([
+		['an object', { toString: 5 }],
+		['a number', 42],
+		['a list of objects', [{ a: 1 }]],
+	])('answers %s instead of text with the page again (400), resuming nothing', async (_, value) => {
+		for (const [parameters, name] of [
+			[{ responseType: 'freeText' }, 'text'],
+			[oneField('Reason'), 'field-0'],
+		] as const) {
+			const { result, sent } = call(parameters, { method: 'POST', body: { [name]: value } });
+			expect(await result).toEqual({ noWebhookResponse: true });
+			expect(sent.status).toBe(400);
+			expect(sent.html).toContain('is not text');
+		}
+	});
+
+	it('refuses a free-text answer over 64 KB with a page that says so (413), resuming nothing', async () => {
+		const { result, sent } = call(
+			{ responseType: 'freeText' },
+			{ method: 'POST', body: { text: 'x'.repeat(20 * 1024 * 1024) } },
+		);
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(413);
+		expect(sent.html).toContain('longer than 64 KB');
+		expect(sent.html!.length).toBeLessThan(10_000);
+	});
+
+	it('counts the 64 KB in UTF-8 bytes, and takes an answer of exactly 64 KB', async () => {
+		const exactly = call(
+			{ responseType: 'freeText' },
+			{ method: 'POST', body: { text: 'x'.repeat(65_536) } },
+		);
+		expect(await exactly.result).toMatchObject({
+			workflowData: [[{ json: { data: { text: 'x'.repeat(65_536) } } }]],
+		});
+		const chinese = call(
+			{ responseType: 'freeText' },
+			{ method: 'POST', body: { text: '好'.repeat(30_000) } },
+		);
+		await chinese.result;
+		expect(chinese.sent.status).toBe(413);
+	});
+
+	it('refuses a form field over 64 KB, and a form over 1 MB in all, naming the field', async () => {
+		const big = call(oneField('Log'), { method: 'POST', body: { 'field-0': 'y'.repeat(70_000) } });
+		expect(await big.result).toEqual({ noWebhookResponse: true });
+		expect(big.sent.status).toBe(413);
+		expect(big.sent.html).toContain('&quot;Log&quot; is longer than 64 KB');
+
+		const values = Array.from({ length: 20 }, (_, index) => ({
+			fieldLabel: `Part ${index}`,
+			fieldType: 'textarea',
+		}));
+		const body = Object.fromEntries(
+			values.map((_, index) => [`field-${index}`, 'z'.repeat(60_000)]),
+		);
+		const whole = call(
+			{ responseType: 'customForm', formFields: { values } },
+			{ method: 'POST', body },
+		);
+		expect(await whole.result).toEqual({ noWebhookResponse: true });
+		expect(whole.sent.status).toBe(413);
+		expect(whole.sent.html).toContain('longer than 1 MB in all');
+	});
+});
