@@ -204,7 +204,9 @@ export class StreamConnection {
 				socket = new this.options.WebSocket(url);
 			} catch (error) {
 				// The endpoint passed our checks but not the WebSocket's: a failed attempt like any.
-				const problem = `The Stream WebSocket could not be opened: ${clip(messageOf(error), 200)}`;
+				// Its error may quote the URL, and with it the ticket.
+				const reason = messageOf(error).replace(/ticket=[^&#\s"']*/gi, 'ticket=***');
+				const problem = `The Stream WebSocket could not be opened: ${clip(reason, 200)}`;
 				return resolve({ end: 'failed', sawFrame: false, problem });
 			}
 			const done = new AbortController();

@@ -121,9 +121,13 @@ describe('StreamConnection against the fake gateway', () => {
 
 	it('treats a WebSocket constructor that throws as a failed attempt: logs it and retries', async () => {
 		let constructed = 0;
+		let ticket = '';
 		class RefusingOnce extends WebSocket {
 			constructor(url: string) {
-				if (constructed++ === 0) throw new SyntaxError('The URL contains a fragment identifier');
+				if (constructed++ === 0) {
+					ticket = new URL(url).searchParams.get('ticket') ?? '';
+					throw new SyntaxError(`The URL contains a fragment identifier: ${url}`);
+				}
 				super(url);
 			}
 		}
@@ -140,6 +144,9 @@ describe('StreamConnection against the fake gateway', () => {
 		});
 		expect(events.map((event) => event.type)).toEqual(['problem', 'retrying', 'connected']);
 		expect(rejected).toBeUndefined();
+		// The one-time ticket is in the URL the error may quote: never in the log.
+		expect(ticket.length).toBeGreaterThan(10);
+		expect(JSON.stringify(events)).not.toContain(ticket);
 	});
 
 	it('refuses a frame over 1 MB, as it arrives, with a 400 ACK and a logged reason', async () => {
