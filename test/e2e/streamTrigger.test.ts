@@ -448,7 +448,10 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 	// Issue 22: what a broken or hostile gateway answers must not end the connection loop, leak
 	// the ticket or the secret, or reach the workflow; n8n stays up and the trigger reconnects.
 	it('survives hostile connections/open answers and frames: logs why, reconnects, refuses over 1 MB', async () => {
-		await bothConnected();
+		// Not bothConnected(): the log already holds the refused publish of the test above.
+		await until('the robot workflow has a live Stream connection', () => {
+			return liveConnectionsOf(robotKeys.appKey).length === 1;
+		});
 		const logFrom = logLength();
 		const before = connectionsOf(robotKeys.appKey).length;
 		const opensBefore = gateway.opens.length;
