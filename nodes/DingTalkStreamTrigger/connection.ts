@@ -85,9 +85,29 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+const LEADING_BYTES = 64 * 1024;
+
+/**
+ * A received frame as text and its size in bytes. A binary one (a Buffer from `ws`) is measured
+ * before it is decoded, and one over the bound is decoded only as far as its messageId can be.
+ */
+function frameText(data: unknown): { text: string; bytes: number } {
+	if (typeof data === 'string') return { text: data, bytes: Buffer.byteLength(data, 'utf8') };
+	if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+		const buffer = ArrayBuffer.isView(data)
+			? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+			: Buffer.from(data);
+		const bytes = buffer.length;
+		const text = (bytes > MAX_BODY_BYTES ? buffer.subarray(0, LEADING_BYTES) : buffer).toString();
+		return { text, bytes };
+	}
+	const text = String(data);
+	return { text, bytes: Buffer.byteLength(text, 'utf8') };
+}
+
 /** The messageId of a frame too large to parse, read from its start, to answer it. */
 function leadingMessageId(text: string): string | undefined {
-	const found = /"messageId"\s*:\s*"([^"\\]{1,512})"/.exec(text.slice(0, 64 * 1024));
+	const found = /"messageId"\s*:\s*"([^"\\]{1,512})"/.exec(text.slice(0, LEADING_BYTES));
 	return found?.[1];
 }
 
@@ -268,8 +288,7 @@ export class StreamConnection {
 	}
 
 	private async handle(socket: StreamSocket, data: unknown, disconnect: () => void): Promise<void> {
-		const text = typeof data === 'string' ? data : String(data);
-		const bytes = Buffer.byteLength(text, 'utf8');
+		const { text, bytes } = frameText(data);
 		if (bytes > MAX_BODY_BYTES) {
 			// Refused before JSON.parse: a huge frame must not become a huge item.
 			this.emit({

@@ -172,6 +172,11 @@ describe('StreamConnection against the fake gateway', () => {
 			type: 'problem',
 			message: expect.stringMatching(/Stream frame of \d+ bytes is larger than 1 MB/),
 		});
+		// A binary frame is measured before it is decoded, and answered too.
+		gateway
+			.liveConnections()[0]
+			.socket.send(Buffer.from(frame('big-3', 'x'.repeat(MAX_BODY_BYTES))));
+		expect((await gateway.waitForAck('big-3')).code).toBe(400);
 		// Just under the bound still goes through.
 		gateway.sendRaw(frame('fits', 'x'.repeat(MAX_BODY_BYTES - 200)));
 		expect((await gateway.waitForAck('fits')).code).toBe(200);
