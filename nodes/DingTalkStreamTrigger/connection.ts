@@ -1,5 +1,8 @@
+import { MAX_BODY_BYTES } from '../shared/limits';
+import { clip } from '../shared/values';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import {
+	FRAME_FAILED_TEXT,
 	parseStreamFrame,
 	serializeStreamAck,
 	streamConnectUrl,
@@ -73,11 +76,39 @@ type SessionEnd = 'closed' | 'disconnect' | 'watchdog' | 'stopped' | 'failed';
 interface Session {
 	end: SessionEnd;
 	sawFrame: boolean;
-	socket: StreamSocket;
+	socket?: StreamSocket;
+	/** Why the socket could not be created, when it could not. */
+	problem?: string;
 }
 
 function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+const LEADING_BYTES = 64 * 1024;
+
+/**
+ * A received frame as text and its size in bytes. A binary one (a Buffer from `ws`) is measured
+ * before it is decoded, and one over the bound is decoded only as far as its messageId can be.
+ */
+function frameText(data: unknown): { text: string; bytes: number } {
+	if (typeof data === 'string') return { text: data, bytes: Buffer.byteLength(data, 'utf8') };
+	if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+		const buffer = ArrayBuffer.isView(data)
+			? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+			: Buffer.from(data);
+		const bytes = buffer.length;
+		const text = (bytes > MAX_BODY_BYTES ? buffer.subarray(0, LEADING_BYTES) : buffer).toString();
+		return { text, bytes };
+	}
+	const text = String(data);
+	return { text, bytes: Buffer.byteLength(text, 'utf8') };
+}
+
+/** The messageId of a frame too large to parse, read from its start, to answer it. */
+function leadingMessageId(text: string): string | undefined {
+	const found = /"messageId"\s*:\s*"([^"\\]{1,512})"/.exec(text.slice(0, LEADING_BYTES));
+	return found?.[1];
 }
 
 export class StreamConnection {
@@ -147,7 +178,10 @@ export class StreamConnection {
 			this.closeDraining();
 			if (session.end === 'stopped') break;
 			if (session.end === 'failed') {
-				this.emit({ type: 'problem', message: 'The Stream WebSocket could not be opened' });
+				this.emit({
+					type: 'problem',
+					message: session.problem ?? 'The Stream WebSocket could not be opened',
+				});
 				if (!(await this.pause(attempt++))) break;
 				continue;
 			}
@@ -185,7 +219,16 @@ export class StreamConnection {
 	 */
 	private session(url: string, opened: (socket: StreamSocket) => void): Promise<Session> {
 		return new Promise((resolve) => {
-			const socket = new this.options.WebSocket(url);
+			let socket: StreamSocket;
+			try {
+				socket = new this.options.WebSocket(url);
+			} catch (error) {
+				// The endpoint passed our checks but not the WebSocket's: a failed attempt like any.
+				// Its error may quote the URL, and with it the ticket.
+				const reason = messageOf(error).replace(/ticket=[^&#\s"']*/gi, 'ticket=***');
+				const problem = `The Stream WebSocket could not be opened: ${clip(reason, 200)}`;
+				return resolve({ end: 'failed', sawFrame: false, problem });
+			}
 			const done = new AbortController();
 			let isOpen = false;
 			let sawFrame = false;
@@ -245,7 +288,18 @@ export class StreamConnection {
 	}
 
 	private async handle(socket: StreamSocket, data: unknown, disconnect: () => void): Promise<void> {
-		const result = parseStreamFrame(typeof data === 'string' ? data : String(data));
+		const { text, bytes } = frameText(data);
+		if (bytes > MAX_BODY_BYTES) {
+			// Refused before JSON.parse: a huge frame must not become a huge item.
+			this.emit({
+				type: 'problem',
+				message: `A Stream frame of ${bytes} bytes is larger than 1 MB and was refused`,
+			});
+			const messageId = leadingMessageId(text);
+			if (messageId) this.send(socket, streamErrorAck(messageId, 400, 'frame larger than 1 MB'));
+			return;
+		}
+		const result = parseStreamFrame(text);
 		if (!result.ok) {
 			this.emit({ type: 'problem', message: result.problem });
 			if (result.messageId)
@@ -269,8 +323,8 @@ export class StreamConnection {
 			this.emit({ type: 'problem', message: messageOf(error) });
 			frameAck =
 				parsed.kind === 'event'
-					? streamEventAck(messageId, 'LATER', messageOf(error))
-					: streamErrorAck(messageId, 500, messageOf(error));
+					? streamEventAck(messageId, 'LATER', FRAME_FAILED_TEXT)
+					: streamErrorAck(messageId, 500, FRAME_FAILED_TEXT);
 		}
 		if (frameAck) this.send(socket, frameAck);
 	}

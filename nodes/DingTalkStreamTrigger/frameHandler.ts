@@ -2,12 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_MESSAGE_ID_LENGTH, type TtlSet } from '../shared/dedupe';
 import { buildRobotMessageItem } from '../shared/robotMessage';
+import { clip } from '../shared/values';
 import {
 	isEventTypeSelected,
 	robotMessageFilteredBy,
 	type RobotMessageFilters,
 } from '../shared/triggerFilters';
 import {
+	FRAME_FAILED_TEXT,
 	streamCallbackAck,
 	streamErrorAck,
 	streamEventAck,
@@ -36,7 +38,10 @@ export interface FrameHandlerOptions {
 	now?: () => number;
 	/** Why a frame started nothing, for the debug log. */
 	skipped?: (why: string) => void;
-	/** An execution could not be started; the frame was answered LATER (events) or 500. */
+	/**
+	 * An execution could not be started; the frame was answered LATER (events) or 500 with a fixed
+	 * text, as the error's own can hold paths and internals: it goes to n8n's log only.
+	 */
 	failed?: (message: string) => void;
 	/** False once a test run has its item: later events are handed back to DingTalk. */
 	acceptsMore?: () => boolean;
@@ -86,7 +91,7 @@ export function createFrameHandler(
 			const item = streamEventItem(parsed.event, { raw });
 			if (item.eventId.length > MAX_MESSAGE_ID_LENGTH) return { skip: 'eventId too long' };
 			if (!isEventTypeSelected(item.eventType, settings.eventTypes)) {
-				return { skip: `event type ${item.eventType} not chosen` };
+				return { skip: `event type ${clip(item.eventType)} not chosen` };
 			}
 			// A redelivered event keeps its eventId; the frame's messageId is the fallback.
 			const key = `event:${item.eventId || parsed.frame.headers.messageId}`;
@@ -109,7 +114,7 @@ export function createFrameHandler(
 	return (parsed) => {
 		const messageId = parsed.frame.headers.messageId;
 		if (parsed.kind === 'unknownCallback') {
-			options.skipped?.(`topic ${parsed.frame.headers.topic} not supported`);
+			options.skipped?.(`topic ${clip(parsed.frame.headers.topic)} not supported`);
 			return streamErrorAck(messageId, 404, 'topic not supported by this trigger');
 		}
 		// Pings and disconnects are the connection's own business and never come here.
@@ -129,11 +134,10 @@ export function createFrameHandler(
 			options.emit(outcome.start);
 		} catch (error) {
 			if (outcome.key) seen.delete(outcome.key);
-			const message = error instanceof Error ? error.message : String(error);
-			options.failed?.(message);
+			options.failed?.(error instanceof Error ? error.message : String(error));
 			return parsed.kind === 'event'
-				? streamEventAck(messageId, 'LATER', message)
-				: streamErrorAck(messageId, 500, message);
+				? streamEventAck(messageId, 'LATER', FRAME_FAILED_TEXT)
+				: streamErrorAck(messageId, 500, FRAME_FAILED_TEXT);
 		}
 		return ackOf(parsed);
 	};

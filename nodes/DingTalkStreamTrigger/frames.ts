@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { RobotCallbackBody } from '../shared/robotMessage';
-import { asObject, parseJsonObject } from '../shared/values';
+import { asObject, clip, parseJsonObject } from '../shared/values';
+import { streamEndpointProblem } from './endpoint';
 
 /**
  * The text frames of DingTalk's Stream mode (Stream 模式): what the gateway pushes, the ACK the
@@ -110,7 +111,7 @@ export function parseStreamFrame(text: string): StreamFrameParseResult {
 	if (!messageId) return problem('The Stream frame has no messageId header (a string)');
 	if (typeof raw.type !== 'string' || !FRAME_TYPES.includes(raw.type)) {
 		return problem(
-			`Stream frame type ${JSON.stringify(raw.type)} is not SYSTEM, EVENT or CALLBACK`,
+			`Stream frame type ${clip(JSON.stringify(raw.type))} is not SYSTEM, EVENT or CALLBACK`,
 			messageId,
 		);
 	}
@@ -119,7 +120,7 @@ export function parseStreamFrame(text: string): StreamFrameParseResult {
 		return problem('Stream frame data is not a JSON string', messageId);
 	if (headers.contentType && headers.contentType !== 'application/json') {
 		return problem(
-			`Stream frame content type "${headers.contentType}" is not supported`,
+			`Stream frame content type "${clip(headers.contentType)}" is not supported`,
 			messageId,
 		);
 	}
@@ -180,6 +181,9 @@ export interface StreamAck {
 }
 
 export type StreamEventStatus = 'SUCCESS' | 'LATER';
+
+/** What DingTalk is told when a frame could not be handed on; the reason goes to n8n's log only. */
+export const FRAME_FAILED_TEXT = 'the workflow could not be started';
 
 function ack(messageId: string, code: number, message: string, data: string): StreamAck {
 	return { code, headers: { contentType: 'application/json', messageId }, message, data };
@@ -310,9 +314,11 @@ export function parseConnectionOpenResponse(body: unknown): StreamConnectionOpen
 	const answer = typeof body === 'string' ? parseJsonObject(body) : asObject(body);
 	if (!answer) return { ok: false, problem: 'The Stream gateway did not answer a JSON object' };
 	const { endpoint, ticket } = answer;
-	if (typeof endpoint !== 'string' || !/^wss?:\/\//i.test(endpoint)) {
-		return { ok: false, problem: 'The Stream gateway answered no ws:// or wss:// endpoint' };
+	if (typeof endpoint !== 'string' || !endpoint) {
+		return { ok: false, problem: 'The Stream gateway answered no endpoint' };
 	}
+	const endpointProblem = streamEndpointProblem(endpoint);
+	if (endpointProblem) return { ok: false, problem: endpointProblem };
 	if (typeof ticket !== 'string' || !ticket) {
 		return { ok: false, problem: 'The Stream gateway answered no ticket' };
 	}

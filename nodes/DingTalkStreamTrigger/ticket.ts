@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
+import { dingTalkRequest } from '../DingTalkRobot/transport/http';
 import { redactSecrets } from '../shared/redactSecrets';
 import { asObject } from '../shared/values';
 import {
@@ -44,18 +45,24 @@ export async function requestStreamTicket(
 	body: StreamConnectionOpenRequest,
 	signal: AbortSignal,
 ): Promise<StreamConnectionTicket> {
-	const response = await request({
-		method: 'POST',
-		url: `${apiBaseUrl}${STREAM_CONNECTION_OPEN_PATH}`,
-		headers: { Accept: 'application/json' },
-		body: body as unknown as IDataObject,
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 15_000,
-		abortSignal: signal,
-	});
+	// No redirects, as for every other request of the package: a 307/308 would post the Client
+	// Secret to the target, a 301/302 would take the target's endpoint and ticket.
+	const response = await request(
+		dingTalkRequest({
+			method: 'POST',
+			url: `${apiBaseUrl}${STREAM_CONNECTION_OPEN_PATH}`,
+			headers: { Accept: 'application/json' },
+			body: body as unknown as IDataObject,
+			json: true,
+			abortSignal: signal,
+		}),
+	);
 	const status = Number(response.statusCode);
+	if (status >= 300 && status < 400) {
+		throw new Error(
+			`The Stream gateway answered HTTP ${status}, a redirect, which is not followed: set the credential's API Base URL to the address that answers itself`,
+		);
+	}
 	if (status === 401 || status === 403) {
 		throw new StreamCredentialsRefused(status, refusalDetail(response.body, body.clientSecret));
 	}

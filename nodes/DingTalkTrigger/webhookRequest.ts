@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { parseJsonObject } from '../shared/values';
 import { duplicateTtlMs, getDedupeCache } from '../shared/dedupe';
+import { MAX_BODY_BYTES } from '../shared/limits';
 import {
 	eventUnreadableLogDetail,
 	rejection,
@@ -11,9 +12,6 @@ import {
 } from './rejections';
 
 /** What both modes do with the incoming request: read the body, refuse, remember IDs. */
-
-/** Larger than any robot message or event push; bigger bodies are refused with 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function numberOption(options: IDataObject, name: string, fallback: number): number {
 	const value = options[name];

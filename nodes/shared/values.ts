@@ -30,3 +30,12 @@ export function parseJsonObject(text: string): IDataObject | undefined {
 		return undefined;
 	}
 }
+
+/**
+ * A received value as it may go into a log line or an answer: at most `max` characters, marked
+ * when cut, so a huge field cannot flood either.
+ */
+export function clip(value: unknown, max = 64): string {
+	const text = typeof value === 'string' ? value : String(value);
+	return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildEventItem } from '../../nodes/shared/eventItem';
+import { MAX_BODY_BYTES } from '../../nodes/shared/limits';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { queryDatabase } from '../../scripts/n8n-database';
 import { nodeOutput } from '../../scripts/n8n-executions';
@@ -442,6 +443,81 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')).toMatchObject([
 			{ eventType: 'user_add_org', eventId: event.eventId },
 		]);
+	});
+
+	// Issue 22: what a broken or hostile gateway answers must not end the connection loop, leak
+	// the ticket or the secret, or reach the workflow; n8n stays up and the trigger reconnects.
+	it('survives hostile connections/open answers and frames: logs why, reconnects, refuses over 1 MB', async () => {
+		// Not bothConnected(): the log already holds the refused publish of the test above.
+		await until('the robot workflow has a live Stream connection', () => {
+			return liveConnectionsOf(robotKeys.appKey).length === 1;
+		});
+		const logFrom = logLength();
+		const before = connectionsOf(robotKeys.appKey).length;
+		const opensBefore = gateway.opens.length;
+		const refusedBefore = gateway.refusedTickets.length;
+		// A 307 to another path; an endpoint WebSocket refuses; plain ws:// to a foreign host.
+		gateway.redirectOpens(307);
+		gateway.answerEndpoints('ws://127.0.0.1:{port}/connect#frag', 'ws://192.0.2.1:{port}/connect');
+		// A SYSTEM disconnect makes the node ask for a new ticket at once, without back-off.
+		const told = gateway.disconnect({ connectionId: liveConnectionsOf(robotKeys.appKey)[0].id });
+		await until('a good connection replaces the one told to disconnect', () => {
+			const live = liveConnectionsOf(robotKeys.appKey);
+			return live.length === 1 && live[0].id !== told.id;
+		});
+		const robotOpens = gateway.opens
+			.slice(opensBefore)
+			.filter((open) => (open.body as { clientId?: string }).clientId === robotKeys.appKey);
+		expect(robotOpens.map((open) => open.status)).toEqual([307, 200, 200, 200]);
+		expect(gateway.redirected).toEqual([]);
+		expect(connectionsOf(robotKeys.appKey)).toHaveLength(before + 1);
+		expect(gateway.refusedTickets).toHaveLength(refusedBefore);
+		const log = fs.readFileSync(n8n().logFile, 'utf8').slice(logFrom);
+		expect(log).toContain('HTTP 307, a redirect, which is not followed');
+		expect(log).toContain('with a fragment');
+		expect(log).toContain('connects only to wss:// endpoints');
+		expect(log).not.toContain(robotKeys.appSecret);
+
+		const connectionId = liveConnectionsOf(robotKeys.appKey)[0].id;
+		const frame = (messageId: string, type: string, data: Record<string, unknown>) =>
+			JSON.stringify({
+				specVersion: '1.0',
+				type,
+				headers: {
+					messageId,
+					topic: '/v1.0/im/bot/messages/get',
+					contentType: 'application/json',
+				},
+				data: JSON.stringify(data),
+			});
+		const [oversize, longType] = await withoutExecution(n8n(), WORKFLOWS.reply.id, async () => {
+			const body = robotMessageBody('x'.repeat(MAX_BODY_BYTES), { robotCode: robotKeys.appKey });
+			gateway.sendRaw(frame('e2e-oversize', 'CALLBACK', body), { connectionId });
+			gateway.sendRaw(frame('e2e-long-type', 'T'.repeat(100_000), {}), { connectionId });
+			return await Promise.all([
+				gateway.waitForAck('e2e-oversize'),
+				gateway.waitForAck('e2e-long-type'),
+			]);
+		});
+		expect(oversize).toMatchObject({ code: 400, message: 'frame larger than 1 MB' });
+		expect(longType.code).toBe(400);
+		expect(JSON.stringify(longType).length).toBeLessThan(600);
+
+		// Still the same n8n, still delivering on the connection it found after all that.
+		const expiresAt = Date.now() + 3_600_000;
+		const { execution } = await withExecution(n8n(), WORKFLOWS.reply.id, async () =>
+			gateway.pushRobotMessage(
+				robotMessageBody('after the hostile answers', {
+					robotCode: robotKeys.appKey,
+					conversationId: GROUP,
+					sessionWebhook: fake.addSession(expiresAt),
+					sessionWebhookExpiredTime: expiresAt,
+				}),
+				{ connectionId },
+			),
+		);
+		expect(execution).toMatchObject({ mode: 'trigger', status: 'success' });
+		expect((await fetch(`${n8n().baseUrl}/healthz`)).status).toBe(200);
 	});
 
 	/** n8n 2.41's publication status once no publication is in flight. */

@@ -20,6 +20,8 @@ import type { FakeExtension, Reply, Route } from './routing';
 
 export const GATEWAY_OPEN_PATH = '/v1.0/gateway/connections/open';
 export const GATEWAY_CONNECT_PATH = '/connect';
+/** Where {@link FakeStreamGateway.redirectOpens} points; requests there are only recorded. */
+export const GATEWAY_MOVED_PATH = '/moved/v1.0/gateway/connections/open';
 export const ROBOT_MESSAGE_TOPIC = '/v1.0/im/bot/messages/get';
 export const CARD_CALLBACK_TOPIC = '/v1.0/card/instances/callback';
 
@@ -53,6 +55,12 @@ export interface RecordedOpen {
 	status: number;
 	response: unknown;
 	at: number;
+}
+
+/** A request that followed a redirect of connections/open to {@link GATEWAY_MOVED_PATH}. */
+export interface RecordedRedirected {
+	method: string;
+	body: string;
 }
 
 /** A frame the client sent, recorded per messageId. */
@@ -125,6 +133,8 @@ export class FakeStreamGateway implements FakeExtension {
 	readonly connections: FakeStreamConnection[] = [];
 	/** Tickets presented at the WebSocket endpoint and refused (unknown, used, expired). */
 	readonly refusedTickets: string[] = [];
+	/** Requests that followed a redirect of connections/open (a client must not). */
+	readonly redirected: RecordedRedirected[] = [];
 
 	private readonly apps = new Map<string, FakeStreamApp>();
 	private readonly now: () => number;
@@ -143,6 +153,8 @@ export class FakeStreamGateway implements FakeExtension {
 		resolve: (connection: FakeStreamConnection) => void;
 	}> = [];
 	private refusals: number[] = [];
+	private endpointOverrides: string[] = [];
+	private redirects: number[] = [];
 	private server?: Server;
 	private wss?: WebSocketServer;
 	private url?: string;
@@ -177,6 +189,20 @@ export class FakeStreamGateway implements FakeExtension {
 	/** The next `times` connections/open requests are refused with `status`, whatever they hold. */
 	refuseOpens(status: 401 | 403, times = 1): void {
 		for (let index = 0; index < times; index++) this.refusals.push(status);
+	}
+
+	/**
+	 * The next connections/open answers hand out these endpoints (a valid ticket each) instead of
+	 * the gateway's own: a malformed, plaintext or foreign endpoint as a broken or hostile gateway
+	 * would answer. `{port}` is replaced by the gateway's port.
+	 */
+	answerEndpoints(...endpoints: string[]): void {
+		this.endpointOverrides.push(...endpoints);
+	}
+
+	/** The next `times` connections/open requests are answered with a redirect to the moved path. */
+	redirectOpens(status: 301 | 302 | 307 | 308, times = 1): void {
+		for (let index = 0; index < times; index++) this.redirects.push(status);
 	}
 
 	async start(port = 0): Promise<string> {
@@ -229,12 +255,19 @@ export class FakeStreamGateway implements FakeExtension {
 				path: GATEWAY_OPEN_PATH,
 				handle: (context) => this.open(context.method, context.rawBody.toString('utf8')),
 			},
+			{
+				path: GATEWAY_MOVED_PATH,
+				handle: (context) => this.moved(context.method, context.rawBody.toString('utf8')),
+			},
 		];
 	}
 
 	reset(): void {
 		this.opens.length = 0;
 		this.refusals = [];
+		this.endpointOverrides = [];
+		this.redirects = [];
+		this.redirected.length = 0;
 		this.acks.clear();
 		this.refusedTickets.length = 0;
 	}
@@ -430,11 +463,35 @@ export class FakeStreamGateway implements FakeExtension {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const path = (request.url ?? '/').split('?')[0];
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		if (path === GATEWAY_MOVED_PATH) {
+			writeReply(response, this.moved(request.method ?? '', rawBody));
+			return;
+		}
 		if (path !== GATEWAY_OPEN_PATH) {
 			writeReply(response, { status: 404, json: { code: 'NotFound', message: path } });
 			return;
 		}
-		writeReply(response, this.open(request.method ?? '', Buffer.concat(chunks).toString('utf8')));
+		writeReply(response, this.open(request.method ?? '', rawBody));
+	}
+
+	/** The redirect target: records what arrived and hands out a working ticket of the first app. */
+	private moved(method: string, body: string): Reply {
+		this.redirected.push({ method, body });
+		const app = [...this.apps.values()][0];
+		const ticket = randomUUID();
+		if (app) {
+			this.tickets.set(ticket, {
+				clientId: app.clientId,
+				subscriptions: [
+					{ type: 'CALLBACK', topic: ROBOT_MESSAGE_TOPIC },
+					{ type: 'EVENT', topic: '*' },
+				],
+				issuedAt: this.now(),
+				used: false,
+			});
+		}
+		return { status: 200, json: { endpoint: this.endpoint, ticket } };
 	}
 
 	private open(method: string, rawBody: string): Reply {
@@ -454,6 +511,14 @@ export class FakeStreamGateway implements FakeExtension {
 			body = rawBody;
 		}
 		if (method !== 'POST') return answer(apiError(405, 'MethodNotAllowed', 'Use POST'));
+		const redirect = this.redirects.shift();
+		if (redirect !== undefined) {
+			return answer({
+				status: redirect,
+				json: { message: 'moved' },
+				headers: { Location: GATEWAY_MOVED_PATH },
+			});
+		}
 		const refusal = this.refusals.shift();
 		if (refusal === 401) return answer(apiError(401, 'Unauthorized', 'refused by the fake'));
 		if (refusal === 403) return answer(apiError(403, 'Forbidden', 'refused by the fake'));
@@ -473,7 +538,9 @@ export class FakeStreamGateway implements FakeExtension {
 			issuedAt: this.now(),
 			used: false,
 		});
-		return answer({ status: 200, json: { endpoint: this.endpoint, ticket } });
+		const port = this.url ? new URL(this.url).port : '';
+		const endpoint = this.endpointOverrides.shift()?.replace('{port}', port) ?? this.endpoint;
+		return answer({ status: 200, json: { endpoint, ticket } });
 	}
 
 	private handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -614,6 +681,7 @@ function writeReply(response: ServerResponse, reply: Reply): void {
 			? [JSON.stringify(reply.json), 'application/json;charset=utf-8']
 			: [reply.text, reply.contentType];
 	response.writeHead(reply.status, {
+		...reply.headers,
 		'Content-Type': contentType,
 		'Content-Length': Buffer.byteLength(body),
 	});

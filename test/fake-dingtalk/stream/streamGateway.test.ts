@@ -1,7 +1,12 @@
 import { WebSocket } from 'ws';
 
 import { FakeDingTalk } from '../server';
-import { FakeStreamGateway, GATEWAY_OPEN_PATH, type StreamFrameSent } from '../streamGateway';
+import {
+	FakeStreamGateway,
+	GATEWAY_MOVED_PATH,
+	GATEWAY_OPEN_PATH,
+	type StreamFrameSent,
+} from '../streamGateway';
 
 const app = { clientId: 'dingstreamapp', clientSecret: 'stream-secret' };
 const allSubscriptions = [
@@ -155,6 +160,37 @@ describe('FakeStreamGateway', () => {
 			expect((await open(gateway.baseUrl)).status).toBe(403);
 			expect((await open(gateway.baseUrl)).status).toBe(401);
 			expect((await open(gateway.baseUrl)).status).toBe(200);
+		});
+
+		it('answers injected endpoints with a valid ticket, then its own again', async () => {
+			gateway.answerEndpoints('ws://127.0.0.1:{port}/connect#frag', 'ws://[bad');
+			const port = new URL(gateway.baseUrl).port;
+			const first = await open(gateway.baseUrl);
+			expect(first.json.endpoint).toBe(`ws://127.0.0.1:${port}/connect#frag`);
+			expect((await open(gateway.baseUrl)).json.endpoint).toBe('ws://[bad');
+			const own = await open(gateway.baseUrl);
+			expect(own.json.endpoint).toBe(gateway.endpoint);
+			// The ticket handed out with the injected endpoint still works at the real one.
+			clients.push(await connect(`${gateway.endpoint}?ticket=${first.json.ticket as string}`));
+		});
+
+		it('redirects the next opens to a moved path that records what followed it', async () => {
+			gateway.redirectOpens(307);
+			const response = await fetch(`${gateway.baseUrl}${GATEWAY_OPEN_PATH}`, {
+				method: 'POST',
+				redirect: 'manual',
+				body: JSON.stringify({ ...app, subscriptions: allSubscriptions }),
+			});
+			expect(response.status).toBe(307);
+			expect(response.headers.get('location')).toBe(GATEWAY_MOVED_PATH);
+			expect(gateway.redirected).toEqual([]);
+			gateway.redirectOpens(308);
+			// A client that follows it re-posts the secret there: the fake records it.
+			expect((await open(gateway.baseUrl)).status).toBe(200);
+			expect(gateway.redirected).toEqual([
+				{ method: 'POST', body: expect.stringContaining(app.clientSecret) },
+			]);
+			expect(gateway.opens.map((entry) => entry.status)).toEqual([307, 308]);
 		});
 
 		it('is also served by a FakeDingTalk through use()', async () => {

@@ -14,6 +14,7 @@ import {
 	type ParsedStreamFrame,
 	type StreamConnectionTicket,
 } from '../../../nodes/DingTalkStreamTrigger/frames';
+import { MAX_BODY_BYTES } from '../../../nodes/shared/limits';
 import { FakeStreamGateway } from '../../fake-dingtalk/streamGateway';
 import { requestTestTicket, until } from './streamTestSetup';
 
@@ -106,13 +107,109 @@ describe('StreamConnection against the fake gateway', () => {
 		const eventId = gateway.pushEvent({ eventType: 'user_add_org' });
 		const eventAck = await gateway.waitForAck(eventId);
 		expect(eventAck.code).toBe(500);
+		// DingTalk gets a fixed text; the detail (paths, internals) goes to the log only.
 		expect(JSON.parse(eventAck.data as string)).toEqual({
 			status: 'LATER',
-			message: 'workflow could not start',
+			message: 'the workflow could not be started',
 		});
 		const callbackId = gateway.pushRobotMessage({ msgId: 'x' });
-		expect((await gateway.waitForAck(callbackId)).code).toBe(500);
+		const callbackAck = await gateway.waitForAck(callbackId);
+		expect(callbackAck.code).toBe(500);
+		expect(JSON.stringify([eventAck, callbackAck])).not.toContain('workflow could not start');
 		expect(events).toContainEqual({ type: 'problem', message: 'workflow could not start' });
+	});
+
+	it('treats a WebSocket constructor that throws as a failed attempt: logs it and retries', async () => {
+		let constructed = 0;
+		let ticket = '';
+		class RefusingOnce extends WebSocket {
+			constructor(url: string) {
+				if (constructed++ === 0) {
+					ticket = new URL(url).searchParams.get('ticket') ?? '';
+					throw new SyntaxError(`The URL contains a fragment identifier: ${url}`);
+				}
+				super(url);
+			}
+		}
+		const running = startConnection({
+			WebSocket: RefusingOnce as unknown as StreamSocketConstructor,
+		});
+		let rejected: unknown;
+		running.start().catch((error: unknown) => (rejected = error));
+		await until(() => events.some((event) => event.type === 'connected'));
+		expect(opens).toBe(2);
+		expect(events).toContainEqual({
+			type: 'problem',
+			message: expect.stringContaining('The URL contains a fragment identifier'),
+		});
+		expect(events.map((event) => event.type)).toEqual(['problem', 'retrying', 'connected']);
+		expect(rejected).toBeUndefined();
+		// The one-time ticket is in the URL the error may quote: never in the log.
+		expect(ticket.length).toBeGreaterThan(10);
+		expect(JSON.stringify(events)).not.toContain(ticket);
+	});
+
+	it('refuses a frame over 1 MB, as it arrives, with a 400 ACK and a logged reason', async () => {
+		startConnection();
+		await gateway.waitForConnection(1);
+		const frame = (messageId: string, pad: string) =>
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'CALLBACK',
+				headers: { messageId, topic: '/v1.0/im/bot/messages/get' },
+				data: JSON.stringify({ msgId: messageId, pad }),
+			});
+		gateway.sendRaw(frame('big-1', 'x'.repeat(MAX_BODY_BYTES)));
+		// Under 1 MB in characters, over it in UTF-8 bytes.
+		gateway.sendRaw(frame('big-2', 'é'.repeat(MAX_BODY_BYTES / 2 + 10)));
+		for (const messageId of ['big-1', 'big-2']) {
+			const ack = await gateway.waitForAck(messageId);
+			expect(ack.code).toBe(400);
+			expect(String(ack.message)).toMatch(/larger than 1 MB/);
+		}
+		expect(frames).toHaveLength(0);
+		expect(events).toContainEqual({
+			type: 'problem',
+			message: expect.stringMatching(/Stream frame of \d+ bytes is larger than 1 MB/),
+		});
+		// A binary frame is measured before it is decoded, and answered too.
+		gateway
+			.liveConnections()[0]
+			.socket.send(Buffer.from(frame('big-3', 'x'.repeat(MAX_BODY_BYTES))));
+		expect((await gateway.waitForAck('big-3')).code).toBe(400);
+		// Just under the bound still goes through.
+		gateway.sendRaw(frame('fits', 'x'.repeat(MAX_BODY_BYTES - 200)));
+		expect((await gateway.waitForAck('fits')).code).toBe(200);
+		expect(frames).toHaveLength(1);
+	});
+
+	it('clips a received value it echoes into a problem or an ACK', async () => {
+		startConnection();
+		await gateway.waitForConnection(1);
+		gateway.sendRaw(
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'T'.repeat(100_000),
+				headers: { messageId: 'long-type', topic: 'x' },
+				data: '{}',
+			}),
+		);
+		gateway.sendRaw(
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'CALLBACK',
+				headers: { messageId: 'long-ct', topic: 'x', contentType: 'c'.repeat(100_000) },
+				data: '{}',
+			}),
+		);
+		for (const messageId of ['long-type', 'long-ct']) {
+			const ack = await gateway.waitForAck(messageId);
+			expect(ack.code).toBe(400);
+			expect(JSON.stringify(ack).length).toBeLessThan(600);
+		}
+		const problems = events.filter((event) => event.type === 'problem');
+		expect(problems).toHaveLength(2);
+		for (const problem of problems) expect(JSON.stringify(problem).length).toBeLessThan(300);
 	});
 
 	it('keeps working when the onEvent listener throws', async () => {

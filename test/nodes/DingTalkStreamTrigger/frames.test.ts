@@ -357,6 +357,58 @@ describe('connections/open', () => {
 		});
 	});
 
+	it('refuses an endpoint WebSocket would refuse, one without TLS off this machine, and userinfo', () => {
+		const ticket = 't-1';
+		const refused: Array<[string, RegExp]> = [
+			['ws://host/p#frag', /fragment/],
+			['ws://127.0.0.1:1/connect#', /fragment/],
+			['wss://wss-open-connection.dingtalk.com/connect#x', /fragment/],
+			['ws://[bad', /not a valid URL/],
+			['ws://a b/', /not a valid URL/],
+			['wss://', /not a valid URL/],
+			['ws://wss-open-connection.dingtalk.com:443/connect', /wss:\/\//],
+			['WS://example.com/connect', /wss:\/\//],
+			['ws://203.0.113.7:80/connect', /wss:\/\//],
+			['ws://0.0.0.0:80/connect', /wss:\/\//],
+			['ws://127.0.0.1.example.com/connect', /wss:\/\//],
+			['wss://user:pw@wss-open-connection.dingtalk.com/connect', /user name or password/],
+			['ws://user@127.0.0.1:1/connect', /user name or password/],
+		];
+		for (const [endpoint, problem] of refused) {
+			const result = parseConnectionOpenResponse({ endpoint, ticket });
+			expect({ endpoint, result }).toEqual({
+				endpoint,
+				result: { ok: false, problem: expect.stringMatching(problem) },
+			});
+			// Never the user name or password in a log line.
+			expect(JSON.stringify(result)).not.toContain('pw');
+		}
+		const accepted = [
+			'wss://wss-open-connection.dingtalk.com:443/connect',
+			'WSS://wss-open-connection.dingtalk.com/connect',
+			'wss://203.0.113.7/connect',
+			'ws://127.0.0.1:5555/connect',
+			'ws://127.9.9.9:5555/connect',
+			'ws://localhost:5555/connect',
+			'ws://[::1]:5555/connect',
+		];
+		for (const endpoint of accepted) {
+			expect(parseConnectionOpenResponse({ endpoint, ticket })).toEqual({
+				ok: true,
+				connection: { endpoint, ticket },
+			});
+		}
+	});
+
+	it('clips a refused endpoint in its problem text', () => {
+		const result = parseConnectionOpenResponse({
+			endpoint: `ws://${'h'.repeat(5000)}.example/connect`,
+			ticket: 't',
+		});
+		expect(result.ok).toBe(false);
+		expect(JSON.stringify(result).length).toBeLessThan(400);
+	});
+
 	it('adds the ticket to the endpoint query, encoded', () => {
 		expect(streamConnectUrl({ endpoint: 'wss://h:443/connect', ticket: 'a b+c' })).toBe(
 			'wss://h:443/connect?ticket=a%20b%2Bc',

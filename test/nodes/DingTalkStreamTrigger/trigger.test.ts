@@ -188,6 +188,82 @@ describe('DingTalk Stream Trigger node', () => {
 		expect(
 			trigger.logs.some((line) => line.level === 'warn' && line.message.includes('queue full')),
 		).toBe(true);
+		// DingTalk gets a fixed text, never the error's (it can hold paths and internals).
+		expect(JSON.stringify(first)).not.toContain('queue full');
+		expect(JSON.parse(first.data as string)).toEqual({
+			status: 'LATER',
+			message: 'the workflow could not be started',
+		});
+	});
+
+	it('answers a robot message whose execution cannot start with 500 and a fixed text', async () => {
+		await activate(
+			{},
+			{
+				onEmit: () => {
+					throw new Error('EACCES: /home/n8n/.n8n/binaryData/secret-path');
+				},
+			},
+		);
+		const ack = await gateway.waitForAck(gateway.pushRobotMessage(robotBody));
+		expect(ack).toMatchObject({ code: 500, message: 'the workflow could not be started' });
+		expect(JSON.stringify(ack)).not.toContain('secret-path');
+	});
+
+	it('survives an endpoint WebSocket refuses: activation ends, the reason is logged, it reconnects', async () => {
+		gateway.answerEndpoints('ws://127.0.0.1:{port}/connect#frag');
+		const trigger = await activate();
+		expect(gateway.connections.length).toBe(0);
+		const warning = trigger.logs.find((line) => line.level === 'warn');
+		expect(warning?.message).toMatch(/endpoint .* fragment/);
+		await gateway.waitForConnection(1);
+		await gateway.waitForAck(gateway.pushRobotMessage(robotBody));
+		expect(trigger.emitted).toHaveLength(1);
+		expect(trigger.errors).toHaveLength(0);
+	});
+
+	it('does not send the ticket to an endpoint with a user name, and reconnects to a good one', async () => {
+		gateway.answerEndpoints('ws://user:pw-4711@127.0.0.1:{port}/connect');
+		const trigger = await activate();
+		expect(gateway.connections.length).toBe(0);
+		const warning = trigger.logs.find((line) => line.level === 'warn');
+		expect(warning?.message).toMatch(/user name or password/);
+		expect(JSON.stringify(trigger.logs)).not.toContain('pw-4711');
+		await gateway.waitForConnection(1);
+		expect(gateway.refusedTickets).toHaveLength(0);
+	});
+
+	it('follows no redirect of connections/open: 307 would re-post the secret, 302 swap the ticket', async () => {
+		gateway.redirectOpens(307);
+		gateway.redirectOpens(302);
+		const trigger = await activate();
+		expect(gateway.connections.length).toBe(0);
+		await gateway.waitForConnection(1, 10_000);
+		expect(gateway.redirected).toEqual([]);
+		const warnings = trigger.logs.filter((line) => line.level === 'warn').map((l) => l.message);
+		expect(warnings).toEqual([
+			expect.stringMatching(/HTTP 307.*redirect.*not followed/),
+			expect.stringMatching(/HTTP 302.*redirect.*not followed/),
+		]);
+		expect(gateway.opens.map((open) => open.status)).toEqual([307, 302, 200]);
+	}, 15_000);
+
+	it('clips received values it writes into its log or ACKs', async () => {
+		const trigger = await activate({ eventTypes: ['user_leave_org'] });
+		const long = 'T'.repeat(100_000);
+		gateway.sendRaw(
+			JSON.stringify({
+				specVersion: '1.0',
+				type: 'CALLBACK',
+				headers: { topic: `/v1.0/${long}`, messageId: 'long-topic' },
+				data: '{}',
+			}),
+		);
+		expect((await gateway.waitForAck('long-topic')).code).toBe(404);
+		await gateway.waitForAck(gateway.pushEvent({ eventType: `user_${long}` }));
+		expect(trigger.emitted).toHaveLength(0);
+		expect(trigger.logs.length).toBeGreaterThanOrEqual(2);
+		for (const line of trigger.logs) expect(line.message.length).toBeLessThan(300);
 	});
 
 	it('emits a card callback when asked for, and answers topics it does not serve with 404', async () => {
@@ -228,7 +304,7 @@ describe('DingTalk Stream Trigger node', () => {
 		expect((error as Error).message).toMatch(/refused the Client ID and Client Secret.*HTTP 401/);
 		expect((error as Error).message).not.toContain('not-the-secret-4711');
 		expect(gateway.opens).toHaveLength(1);
-		expect(gateway.connections).toHaveLength(0);
+		expect(gateway.connections.length).toBe(0);
 		expect(openStreamClients(app.clientId)).toBe(0);
 	});
 

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import vectorFile from '../../../fixtures/dingtalk-event-vectors.json';
 import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/shared/dedupe';
-import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
+import { MAX_BODY_BYTES } from '../../../../nodes/shared/limits';
 import {
 	computeEventSignature,
 	decryptEventMessage,

@@ -1,5 +1,5 @@
 import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/shared/dedupe';
-import { MAX_BODY_BYTES } from '../../../../nodes/DingTalkTrigger/webhookRequest';
+import { MAX_BODY_BYTES } from '../../../../nodes/shared/limits';
 import {
 	FIXED_NOW,
 	generateCredentials,

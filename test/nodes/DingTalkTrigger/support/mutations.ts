@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { computeEventSignature, encryptEventMessage } from '../../../../nodes/shared/eventCrypto';
 import { computeRobotSign } from '../../../../nodes/shared/robotSigning';
+import { MAX_BODY_BYTES } from '../../../../nodes/shared/limits';
 import {
 	encryptRawBlocks,
 	eventKey,
@@ -42,8 +43,6 @@ export interface EventParts {
 	nonce: string;
 }
 
-/** Largest body the trigger accepts (MAX_BODY_BYTES of the trigger). */
-const MAX_BODY_BYTES = 1024 * 1024;
 const HOUR_MS = 3_600_000;
 
 export const FUZZ_EVENTS: IDataObject[] = [
