@@ -5,14 +5,8 @@ import { checkDownloadUrl, fileNameFrom } from '../../domain/files';
 import { dingTalkError } from '../../transport/errors';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	openApiClient,
-	requiredText,
-	readRetryOptions,
-	retryOptions,
-	robotCodeOf,
-	robotCodeOption,
-} from './common.descriptions';
+import { openApiClient, readRetryOptions, requiredText, robotCodeOf } from '../openApiItem';
+import { retryOptions, robotCodeOption } from './appRobot.descriptions';
 
 export const DOWNLOAD_PATH = '/v1.0/robot/messageFiles/download';
 

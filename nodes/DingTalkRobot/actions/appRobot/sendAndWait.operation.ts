@@ -1,26 +1,17 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readRobotMessageReference } from '../../../shared/robotMessage';
-import { parseMentionList } from '../../domain/mentions';
 import { MessageFieldError } from '../../domain/robotMessage';
 import { appRobotCard } from '../../domain/sendAndWait/card';
-import { encodeMsgParam } from '../../domain/templates/msgParam';
-import { sendGroupMessage, sendToUserBatches } from '../../transport/robotOpenApi';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { executeReader, readSendAndWaitConfig } from '../sendAndWait/config';
 import { sendAndWaitProperties } from '../sendAndWait/descriptions';
+import { executeReader, readSendAndWaitConfig } from '../sendAndWait/readConfig';
 import { resumeUrls, waitForResponse, waitTill } from '../sendAndWait/wait';
-import {
-	openApiClient,
-	readRetryOptions,
-	requiredText,
-	retryOptions,
-	robotCodeOf,
-	robotCodeOption,
-} from './common.descriptions';
-import { sendReply } from './reply.operation';
+import { retryOptions, robotCodeOption } from './appRobot.descriptions';
+import { readChosenTarget } from './readTarget';
+import { sendToTarget } from './sendToTarget';
+import { templateMessage } from './templateMessage';
 
 const properties: INodeProperties[] = [
 	{
@@ -76,7 +67,10 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['sendAndWai
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-/** Sends the card as the app robot's sampleActionCard template to a group or people, then waits. */
+/**
+ * Sends the card as the app robot's sampleActionCard template to a group, people or the
+ * conversation of a received message, then waits.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -85,43 +79,16 @@ export async function execute(
 	const config = readSendAndWaitConfig(executeReader(this));
 	const until = waitTill(this);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const target = readChosenTarget(this, itemIndex, 'sendAndWaitTo', options);
 	const card = appRobotCard(config, resumeUrls(this));
-	const client = await openApiClient(this, itemIndex, run);
-	const message = {
-		robotCode: robotCodeOf(options, client.app.appKey),
-		msgKey: card.msgKey,
-		msgParam: encodeMsgParam(card.params),
-	};
-	const retry = readRetryOptions(options);
-	let json: IDataObject;
-	const to = this.getNodeParameter('sendAndWaitTo', itemIndex, 'group');
-	if (to === 'reply') {
-		const incoming = readRobotMessageReference(this.getNodeParameter('incomingMessage', itemIndex));
-		const template = { msgKey: card.msgKey, params: card.params, msgParam: message.msgParam };
-		json = await sendReply(this, itemIndex, run, incoming, template, options);
-	} else if (to === 'users') {
-		const userIds = parseMentionList(this.getNodeParameter('userIds', itemIndex, ''));
-		if (userIds.length === 0) {
-			throw new MessageFieldError('userIds', '"User IDs" is empty', 'Give at least one user ID.');
-		}
-		const report = await sendToUserBatches(client, message, userIds, retry);
-		if (report.deliveredUserIds.length === 0) {
-			throw new MessageFieldError(
-				'userIds',
-				`DingTalk delivered the question to none of ${userIds.join(', ')}`,
-				'Check the user IDs (invalidStaffIdList) and that the people can receive robot messages.',
-			);
-		}
-		json = { sentTo: 'oToMessages', msgKey: message.msgKey, ...report };
-	} else {
-		const openConversationId = requiredText(
-			this,
-			itemIndex,
-			'openConversationId',
-			'Conversation ID',
+	const message = templateMessage(card.msgKey, card.params);
+	const json = await sendToTarget(this, itemIndex, run, target, message, options);
+	if (target.to === 'users' && (json.deliveredUserIds as string[]).length === 0) {
+		throw new MessageFieldError(
+			'userIds',
+			`DingTalk delivered the question to none of ${target.userIds.join(', ')}`,
+			'Check the user IDs (invalidStaffIdList) and that the people can receive robot messages.',
 		);
-		const sent = await sendGroupMessage(client, { ...message, openConversationId }, retry);
-		json = { sentTo: 'groupMessages', msgKey: message.msgKey, openConversationId, ...sent };
 	}
 	await waitForResponse(this, until);
 	return { json };

@@ -1,19 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sendGroupMessage } from '../../transport/robotOpenApi';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	openApiClient,
-	requiredText,
-	readRetryOptions,
-	readTemplateMessage,
-	retryOptions,
-	robotCodeOf,
-	robotCodeOption,
-	templateProperties,
-} from './common.descriptions';
+import { retryOptions, robotCodeOption, templateProperties } from './appRobot.descriptions';
+import { readGroupTarget } from './readTarget';
+import { sendToTarget } from './sendToTarget';
+import { readTemplateMessage } from './templateMessage';
 
 const properties: INodeProperties[] = [
 	{
@@ -59,29 +52,7 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const openConversationId = requiredText(this, itemIndex, 'openConversationId', 'Conversation ID');
+	const target = readGroupTarget(this, itemIndex, options);
 	const message = readTemplateMessage.call(this, itemIndex);
-	const client = await openApiClient(this, itemIndex, run);
-	const robotCode = robotCodeOf(options, client.app.appKey);
-	const { processQueryKey } = await sendGroupMessage(
-		client,
-		{
-			robotCode,
-			openConversationId,
-			msgKey: message.msgKey,
-			msgParam: message.msgParam,
-			coolAppCode: String(options.coolAppCode ?? '').trim() || undefined,
-		},
-		readRetryOptions(options),
-	);
-	return {
-		json: {
-			sentTo: 'groupMessages',
-			processQueryKey,
-			openConversationId,
-			robotCode,
-			msgKey: message.msgKey,
-			msgParam: message.params,
-		},
-	};
+	return { json: await sendToTarget(this, itemIndex, run, target, message, options) };
 }

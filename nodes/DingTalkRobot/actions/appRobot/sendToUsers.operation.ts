@@ -1,23 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseMentionList } from '../../domain/mentions';
-import { normalizeMobile } from '../../domain/mobile';
-import { findUserIdByMobile } from '../../transport/contacts';
-import type { OpenApiClient, RetryOptions } from '../../transport/openApi';
-import { MessageFieldError } from '../../domain/robotMessage';
-import { sendToUserBatches } from '../../transport/robotOpenApi';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	openApiClient,
-	readRetryOptions,
-	readTemplateMessage,
-	retryOptions,
-	robotCodeOf,
-	robotCodeOption,
-	templateProperties,
-} from './common.descriptions';
+import { retryOptions, robotCodeOption, templateProperties } from './appRobot.descriptions';
+import { readPeopleTarget } from './readTarget';
+import { sendToTarget } from './sendToTarget';
+import { readTemplateMessage } from './templateMessage';
 
 const properties: INodeProperties[] = [
 	{
@@ -82,59 +71,7 @@ export async function execute(
 	run: NodeRun,
 ): Promise<ItemResult> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const byMobile = this.getNodeParameter('recipientsBy', itemIndex, 'userIds') === 'mobiles';
-	const listed = parseMentionList(
-		this.getNodeParameter(byMobile ? 'mobiles' : 'userIds', itemIndex, ''),
-	);
-	if (listed.length === 0) {
-		throw new MessageFieldError(
-			byMobile ? 'mobiles' : 'userIds',
-			byMobile ? '"Mobile Numbers" is empty' : '"User IDs" is empty',
-			byMobile
-				? 'Give at least one mobile number, e.g. {{ $json.mobile }}.'
-				: 'Give at least one DingTalk user ID (staff ID), e.g. {{ $json.sender.staffId }}.',
-		);
-	}
+	const target = readPeopleTarget(this, itemIndex);
 	const message = readTemplateMessage.call(this, itemIndex);
-	const client = await openApiClient(this, itemIndex, run);
-	const lookup = byMobile
-		? await userIdsOfMobiles(client, listed, readRetryOptions(options))
-		: undefined;
-	const userIds = lookup ? [...new Set(Object.values(lookup.userIdsByMobile))] : listed;
-	const robotCode = robotCodeOf(options, client.app.appKey);
-	const report = await sendToUserBatches(
-		client,
-		{ robotCode, msgKey: message.msgKey, msgParam: message.msgParam },
-		userIds,
-		readRetryOptions(options),
-	);
-	return {
-		json: {
-			sentTo: 'oToMessages',
-			robotCode,
-			msgKey: message.msgKey,
-			msgParam: message.params,
-			...lookup,
-			...report,
-		},
-	};
-}
-
-/** The user ID of each mobile number; fails only when DingTalk knows none of them. */
-async function userIdsOfMobiles(client: OpenApiClient, mobiles: string[], retry: RetryOptions) {
-	const userIdsByMobile: Record<string, string> = {};
-	const unknownMobiles: string[] = [];
-	for (const mobile of new Set(mobiles.map(normalizeMobile))) {
-		const userId = await findUserIdByMobile(client, mobile, retry);
-		if (userId) userIdsByMobile[mobile] = userId;
-		else unknownMobiles.push(mobile);
-	}
-	if (Object.keys(userIdsByMobile).length === 0) {
-		throw new MessageFieldError(
-			'mobiles',
-			`DingTalk knows none of the mobile numbers ${unknownMobiles.join(', ')}`,
-			'Check the numbers, and that the people are in the app’s contact range (通讯录权限范围).',
-		);
-	}
-	return { userIdsByMobile, unknownMobiles };
+	return { json: await sendToTarget(this, itemIndex, run, target, message, options) };
 }

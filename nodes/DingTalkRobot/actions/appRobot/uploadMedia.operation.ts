@@ -4,7 +4,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { fileExtension } from '../../domain/files';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { openApiClient, readRetryOptions, requiredText, retryOptions } from './common.descriptions';
+import { openApiClient, readRetryOptions, requiredText } from '../openApiItem';
+import { retryOptions } from './appRobot.descriptions';
 
 const properties: INodeProperties[] = [
 	{

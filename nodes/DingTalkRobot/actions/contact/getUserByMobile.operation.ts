@@ -3,10 +3,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { normalizeMobile } from '../../domain/mobile';
 import { findUserIdByMobile } from '../../transport/contacts';
-import { openApiClient, requiredText } from '../appRobot/common.descriptions';
+import { openApiClient, requiredText } from '../openApiItem';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { contactOptions, readContactOptions } from './common.descriptions';
+import { contactOptions } from './contact.descriptions';
+import { readContactOptions } from './contactParameters';
 import { userFoundBy } from './lookUpUser';
 
 const properties: INodeProperties[] = [

@@ -2,16 +2,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { listDepartmentUsers } from '../../transport/contacts';
-import { openApiClient } from '../appRobot/common.descriptions';
+import { openApiClient } from '../openApiItem';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	contactOptions,
-	departmentIdProperty,
-	readContactOptions,
-	readDepartmentId,
-	readLimit,
-} from './common.descriptions';
+import { contactOptions, departmentIdProperty } from './contact.descriptions';
+import { readContactOptions, readDepartmentId, readLimit } from './contactParameters';
 
 const properties: INodeProperties[] = [
 	departmentIdProperty('The department whose direct members to list.'),

@@ -2,15 +2,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { listSubDepartments } from '../../transport/contacts';
-import { openApiClient } from '../appRobot/common.descriptions';
+import { openApiClient } from '../openApiItem';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	contactOptions,
-	departmentIdProperty,
-	readContactOptions,
-	readDepartmentId,
-} from './common.descriptions';
+import { contactOptions, departmentIdProperty } from './contact.descriptions';
+import { readContactOptions, readDepartmentId } from './contactParameters';
 
 const properties: INodeProperties[] = [
 	departmentIdProperty('The department whose direct sub-departments to list.'),

@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { robotCard } from '../../domain/sendAndWait/card';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { executeReader, readSendAndWaitConfig } from '../sendAndWait/config';
+import { executeReader, readSendAndWaitConfig } from '../sendAndWait/readConfig';
 import { sendAndWaitProperties } from '../sendAndWait/descriptions';
 import { resumeUrls, waitForResponse, waitTill } from '../sendAndWait/wait';
 import { sendRobotMessage } from './send';

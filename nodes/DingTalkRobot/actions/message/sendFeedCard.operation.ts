@@ -5,7 +5,7 @@ import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
 import { requireText, requireUrl } from '../../domain/validation';
 import { sendsMessage } from './send';
-import { noMentionNotice, sendOptions } from './common.descriptions';
+import { noMentionNotice, sendOptions } from './message.descriptions';
 
 const properties: INodeProperties[] = [
 	noMentionNotice,

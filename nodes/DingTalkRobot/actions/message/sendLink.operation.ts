@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { RobotMessage } from '../../domain/robotMessage';
 import { optionalUrl, requireText, requireUrl } from '../../domain/validation';
 import { sendsMessage } from './send';
-import { noMentionNotice, sendOptions } from './common.descriptions';
+import { noMentionNotice, sendOptions } from './message.descriptions';
 
 const properties: INodeProperties[] = [
 	noMentionNotice,

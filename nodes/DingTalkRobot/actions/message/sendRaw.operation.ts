@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
 import { checkRawMessage } from '../../domain/validation';
-import { sendOptions } from './common.descriptions';
+import { sendOptions } from './message.descriptions';
 import { sendsMessage } from './send';
 
 const properties: INodeProperties[] = [

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RobotMessage } from '../../domain/robotMessage';
 import { requireText } from '../../domain/validation';
-import { mentionProperties, readMentions, sendOptions } from './common.descriptions';
+import { mentionProperties, sendOptions } from './message.descriptions';
+import { readMentions } from './readMentions';
 import { sendsMessage } from './send';
 
 const properties: INodeProperties[] = [

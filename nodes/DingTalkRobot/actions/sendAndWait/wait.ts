@@ -4,7 +4,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { ResumeUrls } from '../../domain/sendAndWait/card';
 import { waitLimitDate } from '../../domain/sendAndWait/config';
-import { executeReader, readWaitLimit } from './config';
+import { executeReader, readWaitLimit } from './readConfig';
 
 /** The signed addresses that resume this execution at this node. */
 export function resumeUrls(context: IExecuteFunctions): ResumeUrls {

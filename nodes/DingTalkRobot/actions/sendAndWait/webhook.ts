@@ -10,7 +10,7 @@ import {
 	freeTextPage,
 	recordedPage,
 } from '../../domain/sendAndWait/pages';
-import { readSendAndWaitConfig, webhookReader } from './config';
+import { readSendAndWaitConfig, webhookReader } from './readConfig';
 
 /**
  * A person opened or submitted one of the card's links. A GET only shows a page (the approval's

@@ -1,6 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import type { RobotAt } from '../../domain/robotMessage';
+import type { INodeProperties } from 'n8n-workflow';
 
 export const mentionProperties: INodeProperties[] = [
 	{
@@ -37,15 +35,6 @@ export const noMentionNotice: INodeProperties = {
 	type: 'notice',
 	default: '',
 };
-
-/** Reads the @ parameters of text and markdown operations. */
-export function readMentions(this: IExecuteFunctions, itemIndex: number): RobotAt {
-	return {
-		atMobiles: this.getNodeParameter('atMobiles', itemIndex, '') as string[],
-		atUserIds: this.getNodeParameter('atUserIds', itemIndex, '') as string[],
-		isAtAll: this.getNodeParameter('atAll', itemIndex, false) as boolean,
-	};
-}
 
 const insertMentionsOption: INodeProperties = {
 	displayName: 'Add Missing @ to Content',

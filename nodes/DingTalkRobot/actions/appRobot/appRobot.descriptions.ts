@@ -1,18 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { MESSAGE_TEMPLATES } from '../../domain/templates/catalog';
 import { TEMPLATE_FIELDS } from '../../domain/templates/fields';
-import {
-	buildTemplateParams,
-	encodeMsgParam,
-	parseRawMsgParam,
-} from '../../domain/templates/msgParam';
-import { requireText } from '../../domain/validation';
-import { OpenApiClient } from '../../transport/openApi';
-import type { RetryOptions } from '../../transport/openApi';
-import type { NodeRun } from '../nodeRun';
-
-const RAW = 'raw';
+import { RAW_TEMPLATE } from './templateMessage';
 
 function templatesUsing(field: string): string[] {
 	return MESSAGE_TEMPLATES.filter(
@@ -32,7 +22,7 @@ const templateOptions = [
 	})),
 	{
 		name: 'Raw (msgKey and msgParam)',
-		value: RAW,
+		value: RAW_TEMPLATE,
 		description: 'Any template key with its parameters written as JSON',
 	},
 ].sort((a, b) => a.name.localeCompare(b.name));
@@ -69,7 +59,7 @@ export const templateProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. sampleMarkdown',
 		description: 'The msgKey DingTalk documents for the message type',
-		displayOptions: { show: { msgKey: [RAW] } },
+		displayOptions: { show: { msgKey: [RAW_TEMPLATE] } },
 	},
 	{
 		displayName: 'Message Parameters (msgParam)',
@@ -79,7 +69,7 @@ export const templateProperties: INodeProperties[] = [
 		required: true,
 		description:
 			'The parameters of the template as a JSON object. The node sends them as the JSON string DingTalk expects.',
-		displayOptions: { show: { msgKey: [RAW] } },
+		displayOptions: { show: { msgKey: [RAW_TEMPLATE] } },
 	},
 ];
 
@@ -112,58 +102,3 @@ export const retryOptions: INodeProperties[] = [
 		description: 'Wait before the first retry; it doubles for each further retry',
 	},
 ];
-
-/** The message of an item: its template key, parameters and the JSON string DingTalk receives. */
-export interface TemplateMessage {
-	msgKey: string;
-	params: IDataObject;
-	msgParam: string;
-}
-
-export function readTemplateMessage(this: IExecuteFunctions, itemIndex: number): TemplateMessage {
-	const choice = this.getNodeParameter('msgKey', itemIndex) as string;
-	if (choice === RAW) {
-		const msgKey = requireText(
-			this.getNodeParameter('rawMsgKey', itemIndex, ''),
-			'rawMsgKey',
-			'Template Key (msgKey)',
-		).trim();
-		const params = parseRawMsgParam(this.getNodeParameter('msgParam', itemIndex, '{}'));
-		return { msgKey, params, msgParam: encodeMsgParam(params) };
-	}
-	const params = buildTemplateParams(choice, (name) => this.getNodeParameter(name, itemIndex, ''));
-	return { msgKey: choice, params, msgParam: encodeMsgParam(params) };
-}
-
-export function readRetryOptions(options: IDataObject): RetryOptions {
-	return {
-		maxRetries: Number(options.maxRetries ?? 3),
-		retryDelayMs: Number(options.retryDelay ?? 1000),
-	};
-}
-
-/** The robot code option, else `fallback` (the AppKey, or the robot of an incoming message). */
-export function robotCodeOf(options: IDataObject, fallback: string): string {
-	const value = String(options.robotCode ?? '').trim();
-	return value || fallback;
-}
-
-/** The OpenAPI client of one item, for the app of the node's credential. */
-export async function openApiClient(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	run: NodeRun,
-): Promise<OpenApiClient> {
-	return new OpenApiClient(context, itemIndex, await run.appContext(itemIndex));
-}
-
-/** A text parameter DingTalk requires, trimmed; empty fails the item naming the parameter. */
-export function requiredText(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	label: string,
-	fallback = '',
-): string {
-	return requireText(context.getNodeParameter(name, itemIndex, fallback), name, label).trim();
-}
