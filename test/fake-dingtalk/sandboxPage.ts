@@ -40,6 +40,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; gap: 16px; pa
 .bubble a { color: var(--blue); text-decoration: none; }
 .mention.notified { color: var(--blue); font-weight: 600; }
 .mention.silent { color: var(--muted); text-decoration: line-through dotted; }
+.mention.typed { text-decoration: underline dotted #b35c00; cursor: help; }
 .mentions { display: flex; flex-direction: column; gap: 2px; font-size: 12px; margin-top: 4px; }
 .notified-list { color: var(--blue); } .silent-list { color: #b35c00; }
 .card { padding: 0; overflow: hidden; }
