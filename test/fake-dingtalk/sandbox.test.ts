@@ -12,6 +12,7 @@ import {
 	type SandboxAppRobotMessage,
 	type SandboxOptions,
 } from './index';
+import { sandboxPeople } from './sandboxPeople';
 import { startSandbox } from './startSandbox';
 import { OK, postJson, signedSendUrl, textMessage } from './testClient';
 
@@ -107,6 +108,48 @@ describe('sandbox page of the fake DingTalk server', () => {
 			// Nothing is loaded from elsewhere: the only link is the empty data: favicon.
 			expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
 			expect(fake.requests).toHaveLength(0);
+		});
+
+		it('lists the people of the sandbox organisation, for the Contact actions', async () => {
+			const sandbox = await startSandbox({ people: sandboxPeople() });
+			try {
+				const html = await (await fetch(sandbox.pageUrl)).text();
+				const section = /<section id="people"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+				const rows = [...section.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+					.slice(1)
+					.map((row) =>
+						[...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+							cell[1].replace(/<[^>]+>/g, ''),
+						),
+					);
+				expect(rows.map((cells) => cells.slice(0, 5))).toEqual([
+					[
+						'Sandbox User',
+						'sandbox-user-01',
+						'13800000000',
+						'sandboxUnionUser01',
+						'Engineering (2)',
+					],
+					[
+						'Wang Xiaoming',
+						'sandbox-new-hire-01',
+						'13800000001',
+						'sandboxUnionNewHire01',
+						'Engineering (2)',
+					],
+					['Li Lei', 'sandbox-leaver-01', '', '', 'Engineering (2)'],
+				]);
+				expect(rows[0][5]).toMatch(/sends the robot @-messages/);
+				expect(rows[1][5]).toMatch(/user_add_org/);
+				expect(rows[2][5]).toMatch(/user_leave_org.*not in the contacts/);
+				expect(section).toContain('Departments: 1 Company, 2 Engineering');
+			} finally {
+				await sandbox.stop();
+			}
+		});
+
+		it('has no people section when no people are given', async () => {
+			expect(await (await fetch(`${base}/`)).text()).not.toContain('id="people"');
 		});
 
 		it('lists received messages newest first, rendered, and shows who an @ really notified', async () => {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+import { escapeHtml } from './sandboxMarkdown';
+import type { SandboxPeople } from './types';
+
 /**
  * The sandbox web page: one self-contained HTML document (no external assets, no framework).
  * It polls GET /sandbox/messages for server-rendered message HTML and drives the fire forms.
@@ -85,6 +88,10 @@ a.bubble, .card a { color: inherit; text-decoration: none; }
 .stream-live { font-size: 12px; margin: 0 0 10px; color: #5c5f61; }
 .stream-live.none { color: #b35c00; }
 .fire .actions { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
+.people table { width: 100%; border-collapse: collapse; font-size: 12px; }
+.people th, .people td { text-align: left; vertical-align: top; padding: 4px 6px 4px 0; border-top: 1px solid var(--line); }
+.people code { font-size: 11px; }
+.people .role { color: #5c5f61; }
 .pushes { margin: 8px 0 0; padding-left: 18px; font-size: 12px; color: #5c5f61; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
 `;
@@ -359,9 +366,26 @@ const BODY = `
 			<div id="stream-result" class="result" hidden></div>
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
+		<!--people-->
 	</aside>
 </main>
 `;
+
+/** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
+function peopleSection(people: SandboxPeople): string {
+	const code = (value: string | undefined) => (value ? `<code>${escapeHtml(value)}</code>` : '');
+	const rows = people.list.map(
+		(person) =>
+			`<tr><td>${escapeHtml(person.name)}</td><td>${code(person.userId)}</td><td>${code(person.mobile)}</td>` +
+			`<td>${code(person.unionId)}</td><td>${escapeHtml(person.departments)}</td>` +
+			`<td class="role">${escapeHtml(person.role)}</td></tr>`,
+	);
+	return `<section id="people" class="fire people">
+			<h2>People in the sandbox</h2>
+			<p class="help">The sandbox's contacts (通讯录): try the DingTalk Robot node's Contact actions with these user IDs, mobiles, unionIds and departments. Departments: ${escapeHtml(people.departments)}.</p>
+			<table><tr><th>Name</th><th>User ID</th><th>Mobile</th><th>unionId</th><th>Department</th><th>In the sandbox</th></tr>${rows.join('')}</table>
+		</section>`;
+}
 
 function sha256Base64(text: string): string {
 	return createHash('sha256').update(text, 'utf8').digest('base64');
@@ -372,7 +396,8 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(): SandboxPage {
+export function sandboxPage(people?: SandboxPeople): SandboxPage {
+	const body = BODY.replace('<!--people-->', people ? peopleSection(people) : '');
 	const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -382,7 +407,7 @@ export function sandboxPage(): SandboxPage {
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
-<body>${BODY}<script>${SCRIPT}</script>
+<body>${body}<script>${SCRIPT}</script>
 </body>
 </html>
 `;
