@@ -115,33 +115,22 @@ describe('sandbox page of the fake DingTalk server', () => {
 			try {
 				const html = await (await fetch(sandbox.pageUrl)).text();
 				const section = /<section id="people"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
-				const rows = [...section.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
-					.slice(1)
-					.map((row) =>
-						[...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
-							cell[1].replace(/<[^>]+>/g, ''),
-						),
-					);
-				expect(rows.map((cells) => cells.slice(0, 5))).toEqual([
-					[
-						'Sandbox User',
-						'sandbox-user-01',
-						'13800000000',
-						'sandboxUnionUser01',
-						'Engineering (2)',
-					],
-					[
-						'Wang Xiaoming',
-						'sandbox-new-hire-01',
-						'13800000001',
-						'sandboxUnionNewHire01',
-						'Engineering (2)',
-					],
-					['Li Lei', 'sandbox-leaver-01', '', '', 'Engineering (2)'],
-				]);
-				expect(rows[0][5]).toMatch(/sends the robot @-messages/);
-				expect(rows[1][5]).toMatch(/user_add_org/);
-				expect(rows[2][5]).toMatch(/user_leave_org.*not in the contacts/);
+				const entries = [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((entry) =>
+					entry[1]
+						.replace(/<[^>]+>/g, ' ')
+						.replace(/\s+/g, ' ')
+						.trim(),
+				);
+				expect(entries).toHaveLength(3);
+				expect(entries[0]).toMatch(
+					/^Sandbox User user ID sandbox-user-01 mobile 13800000000 unionId sandboxUnionUser01 Engineering \(2\) .*sends the robot @-messages/,
+				);
+				expect(entries[1]).toMatch(
+					/^Wang Xiaoming user ID sandbox-new-hire-01 mobile 13800000001 unionId sandboxUnionNewHire01 Engineering \(2\) .*user_add_org/,
+				);
+				expect(entries[2]).toMatch(
+					/^Li Lei user ID sandbox-leaver-01 Engineering \(2\) .*user_leave_org.*not in the contacts/,
+				);
 				expect(section).toContain('Departments: 1 Company, 2 Engineering');
 			} finally {
 				await sandbox.stop();

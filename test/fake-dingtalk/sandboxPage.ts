@@ -88,10 +88,11 @@ a.bubble, .card a { color: inherit; text-decoration: none; }
 .stream-live { font-size: 12px; margin: 0 0 10px; color: #5c5f61; }
 .stream-live.none { color: #b35c00; }
 .fire .actions { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
-.people table { width: 100%; border-collapse: collapse; font-size: 12px; }
-.people th, .people td { text-align: left; vertical-align: top; padding: 4px 6px 4px 0; border-top: 1px solid var(--line); }
-.people code { font-size: 11px; }
-.people .role { color: #5c5f61; }
+.people ul { list-style: none; margin: 0; padding: 0; font-size: 12px; }
+.people li { padding: 6px 0; border-top: 1px solid var(--line); }
+.people .name { display: block; font-weight: 600; }
+.people .field { display: inline-block; margin-right: 10px; }
+.people .role { display: block; color: #5c5f61; }
 .pushes { margin: 8px 0 0; padding-left: 18px; font-size: 12px; color: #5c5f61; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
 `;
@@ -373,17 +374,21 @@ const BODY = `
 
 /** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
 function peopleSection(people: SandboxPeople): string {
-	const code = (value: string | undefined) => (value ? `<code>${escapeHtml(value)}</code>` : '');
-	const rows = people.list.map(
+	const field = (label: string, value: string | undefined) =>
+		value ? `<span class="field">${label} <code>${escapeHtml(value)}</code></span>` : '';
+	const entries = people.list.map(
 		(person) =>
-			`<tr><td>${escapeHtml(person.name)}</td><td>${code(person.userId)}</td><td>${code(person.mobile)}</td>` +
-			`<td>${code(person.unionId)}</td><td>${escapeHtml(person.departments)}</td>` +
-			`<td class="role">${escapeHtml(person.role)}</td></tr>`,
+			`<li><span class="name">${escapeHtml(person.name)}</span>` +
+			field('user ID', person.userId) +
+			field('mobile', person.mobile) +
+			field('unionId', person.unionId) +
+			`<span class="field">${escapeHtml(person.departments)}</span>` +
+			`<span class="role">${escapeHtml(person.role)}</span></li>`,
 	);
 	return `<section id="people" class="fire people">
 			<h2>People in the sandbox</h2>
-			<p class="help">The sandbox's contacts (通讯录): try the DingTalk Robot node's Contact actions with these user IDs, mobiles, unionIds and departments. Departments: ${escapeHtml(people.departments)}.</p>
-			<table><tr><th>Name</th><th>User ID</th><th>Mobile</th><th>unionId</th><th>Department</th><th>In the sandbox</th></tr>${rows.join('')}</table>
+			<p class="help">The sandbox's contacts (通讯录): try the DingTalk Robot node's Contact actions with these user IDs, mobiles and unionIds. Departments: ${escapeHtml(people.departments)}.</p>
+			<ul>${entries.join('')}</ul>
 		</section>`;
 }
 
