@@ -8,6 +8,13 @@ import * as path from 'node:path';
 
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
+import {
+	SANDBOX_DEPARTMENTS,
+	SANDBOX_HR_ROWS,
+	SANDBOX_USER_ID,
+	sandboxPeople,
+	sandboxUsers,
+} from '../test/fake-dingtalk/sandboxPeople';
 import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
@@ -44,55 +51,8 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
 	{ type: APP_CREDENTIAL_TYPE, id: 'dtSandboxApp0001', name: 'DingTalk App account' },
 ];
 
-/** The conversation and sender of the sandbox's robot @-messages, known to the fake OpenAPI. */
+/** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
-const SANDBOX_USER = 'sandbox-user-01';
-
-/**
- * The sandbox organisation's contacts: the people of the sandbox's sample events (a new hire
- * managed by the sandbox user), and, in the stand-in HR directory, the row of the sample leaver,
- * who as someone who left is no longer in DingTalk's contacts.
- */
-function sandboxContacts(openApi: FakeOpenApi, now = Date.now()): FakeContacts {
-	return new FakeContacts(openApi, {
-		departments: [
-			{ dept_id: 2, name: 'Engineering', parent_id: 1, dept_manager_userid_list: [SANDBOX_USER] },
-		],
-		users: [
-			{
-				userid: SANDBOX_USER,
-				unionid: 'sandboxUnionUser01',
-				name: 'Sandbox User',
-				mobile: '13800000000',
-				title: 'Engineering Manager',
-				dept_id_list: [2],
-				hired_date: now - 3 * 365 * 86_400_000,
-			},
-			{
-				userid: 'sandbox-new-hire-01',
-				unionid: 'sandboxUnionNewHire01',
-				name: 'Wang Xiaoming',
-				mobile: '13800000001',
-				email: 'xiaoming.wang@example.com',
-				job_number: 'SBX-0042',
-				title: 'Frontend Engineer',
-				dept_id_list: [2],
-				manager_userid: SANDBOX_USER,
-				hired_date: now,
-			},
-		],
-	});
-}
-
-const SANDBOX_HR_ROWS = [
-	{
-		userid: 'sandbox-leaver-01',
-		name: 'Li Lei',
-		title: 'Backend Engineer',
-		dept_id_list: [2],
-		manager_userid: SANDBOX_USER,
-	},
-];
 
 export interface DevEnvironmentOptions {
 	/** Holds n8n-user/, state.json and n8n.log. */
@@ -268,7 +228,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 					appSecret: state.secrets.appSecret,
 					robotCode: state.secrets.appKey,
 					groups: [SANDBOX_GROUP],
-					users: [SANDBOX_USER],
+					users: [SANDBOX_USER_ID],
 				},
 			],
 		});
@@ -282,10 +242,13 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			robotTriggerUrl: targets.robotUrl,
 			eventTriggerUrl: targets.eventUrl,
 			appRobotMessages: () => openApi.messages,
+			people: sandboxPeople(),
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
-		sandbox.fake.use(sandboxContacts(openApi));
+		sandbox.fake.use(
+			new FakeContacts(openApi, { departments: SANDBOX_DEPARTMENTS, users: sandboxUsers() }),
+		);
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
 		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);

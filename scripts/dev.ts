@@ -4,6 +4,10 @@
 //
 //   N8N_DEV_PORT           n8n's port (default 5678)
 //   DINGTALK_SANDBOX_PORT  the sandbox's port (default 5680)
+//
+// `npm run dev:newest` runs it on the newest tested n8n (N8N_E2E_PIN=pinned-n8n-newest, on the
+// pinned Node 24), with its own data in .dev/n8n-<version>: a database n8n 2.41 migrated cannot
+// go back to 2.8.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -11,11 +15,14 @@ import * as path from 'node:path';
 import type { RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { startDevEnvironment, type DevEnvironment } from './dev-environment';
 import type { N8nInstance } from './n8n-instance';
-import { repoRoot, tail } from './n8n-runtime';
+import { n8nPinDir, n8nVersion, repoRoot, tail } from './n8n-runtime';
 
 const N8N_PORT = Number(process.env.N8N_DEV_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.DINGTALK_SANDBOX_PORT || 5680);
-const DEV_DIR = path.join(repoRoot(), '.dev');
+const DEV_DIR =
+	n8nPinDir() === path.join(repoRoot(), 'scripts', 'pinned-n8n')
+		? path.join(repoRoot(), '.dev')
+		: path.join(repoRoot(), '.dev', `n8n-${n8nVersion()}`);
 
 const relative = (file: string) => path.relative(process.cwd(), file) || '.';
 
@@ -45,7 +52,7 @@ function banner(env: DevEnvironment): string {
 	);
 	const lines = [
 		'',
-		'DingTalk nodes for n8n: the development environment is running',
+		`DingTalk nodes for n8n: the development environment is running (n8n ${n8nVersion()} on Node ${process.version})`,
 		'',
 		`  n8n               ${n8n.baseUrl}`,
 		`                    log in as ${state.owner.email} / ${state.owner.password}`,

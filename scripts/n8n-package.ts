@@ -44,8 +44,8 @@ export async function packPackage(destination: string): Promise<string> {
 }
 
 /**
- * Installs the tarball into <userFolder>/.n8n/nodes. `--omit=peer` keeps npm from pulling the newest
- * n8n-workflow (its isolated-vm does not build on Node 20); at run time the package resolves n8n's own.
+ * Installs the tarball into <userFolder>/.n8n/nodes as users do, without `--omit=peer`: the optional
+ * n8n-workflow peer is not installed (n8n provides it), so a required one would show here too.
  */
 export async function installPackage(userFolder: string, tarball: string): Promise<void> {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
@@ -59,15 +59,7 @@ export async function installPackage(userFolder: string, tarball: string): Promi
 	}
 	await execFileAsync(
 		'npm',
-		[
-			'install',
-			tarball,
-			'--omit=peer',
-			'--no-audit',
-			'--no-fund',
-			'--prefer-offline',
-			'--loglevel=error',
-		],
+		['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
 		{ cwd: nodesDir, env: { ...process.env, npm_config_update_notifier: 'false' } },
 	);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');

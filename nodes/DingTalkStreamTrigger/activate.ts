@@ -11,14 +11,13 @@ import { getDedupeCache } from '../shared/dedupe';
 import { MessageFieldError } from '../shared/fieldError';
 import { StreamConnection, type StreamConnectionEvent } from './connection';
 import { createFrameHandler } from './frameHandler';
-import { buildConnectionOpenRequest } from './frames';
+import { buildConnectionOpenRequest, STREAM_USER_AGENT } from './frames';
 import { registerStreamClient, releaseStreamClient } from './openClients';
 import { readStreamSettings } from './settings';
 import { requestStreamTicket, StreamCredentialsRefused } from './ticket';
 import { globalWebSocket, WEBSOCKET_MISSING } from './webSocket';
 
 const LOG_PREFIX = 'DingTalk Stream Trigger:';
-const USER_AGENT = 'n8n-nodes-dingtalk-robot/0.1.0';
 
 function configError(context: ITriggerFunctions, error: unknown): NodeOperationError {
 	if (error instanceof MessageFieldError) {
@@ -44,7 +43,7 @@ function readConfiguration(context: ITriggerFunctions, credentials: IDataObject)
 			clientId: String(credentials.appKey ?? ''),
 			clientSecret: String(credentials.appSecret ?? ''),
 			kinds: settings.kinds,
-			ua: USER_AGENT,
+			ua: STREAM_USER_AGENT,
 		});
 		return { settings, apiBaseUrl, openRequest };
 	} catch (error) {

@@ -271,6 +271,9 @@ export interface StreamConnectionOpenRequest {
 
 export const STREAM_CONNECTION_OPEN_PATH = '/v1.0/gateway/connections/open';
 
+/** The `ua` this package opens connections with; test/package/version.test.ts keeps it current. */
+export const STREAM_USER_AGENT = 'n8n-nodes-dingtalk-robot/0.2.0';
+
 /**
  * Builds the connections/open body. Throws when a credential is empty or no kind is chosen:
  * the gateway would refuse either, and the caller should say so before connecting.

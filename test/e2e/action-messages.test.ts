@@ -297,6 +297,25 @@ describe('DingTalk Robot in a real n8n: message operations', () => {
 		expect(result.body).toMatchObject({ errcode: 0, sentTo: 'robotWebhook' });
 	});
 
+	it('notifies a mobile typed into the text as @<mobile>, beside the listed ones', async () => {
+		const { execution } = await run('text', { content: 'Disk full, @13700000000 please look' });
+		expectDelivered(execution, {
+			msgtype: 'text',
+			text: {
+				content: 'Disk full, @13700000000 please look @13800000000 @13900000000 @manager7675 e2e',
+			},
+			at: { atMobiles: ['13800000000', '13900000000', '13700000000'], atUserIds: ['manager7675'] },
+		});
+		expect(nodeOutput(execution.data, 'DingTalk Robot')[0].mentionsFromText).toEqual([
+			'13700000000',
+		]);
+		expect(fake.received[0].notified.mobiles).toEqual([
+			'13800000000',
+			'13900000000',
+			'13700000000',
+		]);
+	});
+
 	it('sends markdown with the @ after the text', async () => {
 		const { execution } = await run('markdown');
 		expectDelivered(execution, {

@@ -9,6 +9,8 @@ export type {
 	RecordedRequest,
 	SandboxAppRobotMessage,
 	SandboxOptions,
+	SandboxPeople,
+	SandboxPerson,
 } from './types';
 export { dingTalkErrors, throttleErrors, type DingTalkError } from './errors';
 export { FakeOpenApi } from './openApi';

@@ -12,6 +12,7 @@ import {
 	type SandboxAppRobotMessage,
 	type SandboxOptions,
 } from './index';
+import { sandboxPeople } from './sandboxPeople';
 import { startSandbox } from './startSandbox';
 import { OK, postJson, signedSendUrl, textMessage } from './testClient';
 
@@ -107,6 +108,37 @@ describe('sandbox page of the fake DingTalk server', () => {
 			// Nothing is loaded from elsewhere: the only link is the empty data: favicon.
 			expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/);
 			expect(fake.requests).toHaveLength(0);
+		});
+
+		it('lists the people of the sandbox organisation, for the Contact actions', async () => {
+			const sandbox = await startSandbox({ people: sandboxPeople() });
+			try {
+				const html = await (await fetch(sandbox.pageUrl)).text();
+				const section = /<section id="people"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+				const entries = [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((entry) =>
+					entry[1]
+						.replace(/<[^>]+>/g, ' ')
+						.replace(/\s+/g, ' ')
+						.trim(),
+				);
+				expect(entries).toHaveLength(3);
+				expect(entries[0]).toMatch(
+					/^Sandbox User user ID sandbox-user-01 mobile 13800000000 unionId sandboxUnionUser01 Engineering \(2\) .*sends the robot @-messages/,
+				);
+				expect(entries[1]).toMatch(
+					/^Wang Xiaoming user ID sandbox-new-hire-01 mobile 13800000001 unionId sandboxUnionNewHire01 Engineering \(2\) .*user_add_org/,
+				);
+				expect(entries[2]).toMatch(
+					/^Li Lei user ID sandbox-leaver-01 Engineering \(2\) .*user_leave_org.*not in the contacts/,
+				);
+				expect(section).toContain('Departments: 1 Company, 2 Engineering');
+			} finally {
+				await sandbox.stop();
+			}
+		});
+
+		it('has no people section when no people are given', async () => {
+			expect(await (await fetch(`${base}/`)).text()).not.toContain('id="people"');
 		});
 
 		it('lists received messages newest first, rendered, and shows who an @ really notified', async () => {

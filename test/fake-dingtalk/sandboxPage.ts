@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+import { escapeHtml } from './sandboxMarkdown';
+import type { SandboxPeople } from './types';
+
 /**
  * The sandbox web page: one self-contained HTML document (no external assets, no framework).
  * It polls GET /sandbox/messages for server-rendered message HTML and drives the fire forms.
@@ -40,6 +43,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; gap: 16px; pa
 .bubble a { color: var(--blue); text-decoration: none; }
 .mention.notified { color: var(--blue); font-weight: 600; }
 .mention.silent { color: var(--muted); text-decoration: line-through dotted; }
+.mention.typed { text-decoration: underline dotted #b35c00; cursor: help; }
 .mentions { display: flex; flex-direction: column; gap: 2px; font-size: 12px; margin-top: 4px; }
 .notified-list { color: var(--blue); } .silent-list { color: #b35c00; }
 .card { padding: 0; overflow: hidden; }
@@ -84,6 +88,11 @@ a.bubble, .card a { color: inherit; text-decoration: none; }
 .stream-live { font-size: 12px; margin: 0 0 10px; color: #5c5f61; }
 .stream-live.none { color: #b35c00; }
 .fire .actions { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
+.people ul { list-style: none; margin: 0; padding: 0; font-size: 12px; }
+.people li { padding: 6px 0; border-top: 1px solid var(--line); }
+.people .name { display: block; font-weight: 600; }
+.people .field { display: inline-block; margin-right: 10px; }
+.people .role { display: block; color: #5c5f61; }
 .pushes { margin: 8px 0 0; padding-left: 18px; font-size: 12px; color: #5c5f61; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } .panel { position: static; } }
 `;
@@ -358,9 +367,30 @@ const BODY = `
 			<div id="stream-result" class="result" hidden></div>
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
+		<!--people-->
 	</aside>
 </main>
 `;
+
+/** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
+function peopleSection(people: SandboxPeople): string {
+	const field = (label: string, value: string | undefined) =>
+		value ? `<span class="field">${label} <code>${escapeHtml(value)}</code></span>` : '';
+	const entries = people.list.map(
+		(person) =>
+			`<li><span class="name">${escapeHtml(person.name)}</span>` +
+			field('user ID', person.userId) +
+			field('mobile', person.mobile) +
+			field('unionId', person.unionId) +
+			`<span class="field">${escapeHtml(person.departments)}</span>` +
+			`<span class="role">${escapeHtml(person.role)}</span></li>`,
+	);
+	return `<section id="people" class="fire people">
+			<h2>People in the sandbox</h2>
+			<p class="help">The sandbox's contacts (通讯录): try the DingTalk Robot node's Contact actions with these user IDs, mobiles and unionIds. Departments: ${escapeHtml(people.departments)}.</p>
+			<ul>${entries.join('')}</ul>
+		</section>`;
+}
 
 function sha256Base64(text: string): string {
 	return createHash('sha256').update(text, 'utf8').digest('base64');
@@ -371,7 +401,8 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(): SandboxPage {
+export function sandboxPage(people?: SandboxPeople): SandboxPage {
+	const body = BODY.replace('<!--people-->', people ? peopleSection(people) : '');
 	const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -381,7 +412,7 @@ export function sandboxPage(): SandboxPage {
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
-<body>${BODY}<script>${SCRIPT}</script>
+<body>${body}<script>${SCRIPT}</script>
 </body>
 </html>
 `;

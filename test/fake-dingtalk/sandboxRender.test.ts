@@ -130,6 +130,41 @@ describe('sandbox message rendering', () => {
 		expect(html).toContain('03:04:05 UTC');
 	});
 
+	it('shows an @ typed in the text without an at list as plain text and says why nobody was notified', () => {
+		const html = renderReceived(
+			received(
+				{
+					msgtype: 'text',
+					text: { content: 'Disk full, @13800000000 and @u1 please look (ops@example.com)' },
+					at: { atUserIds: ['u1'] },
+				},
+				{ notified: { mobiles: [], userIds: ['u1'], all: false } },
+			),
+			0,
+		).html;
+		expect(html).toContain(
+			'<span class="mention typed" title="not notified: not in at.atMobiles / at.atUserIds">@13800000000</span>',
+		);
+		expect(html).toContain('<span class="mention notified" title="notified">@u1</span>');
+		expect(html).toContain(
+			'Not notified: @13800000000 (typed in the text only; DingTalk notifies only people listed in at.atMobiles / at.atUserIds)',
+		);
+		expect(html).not.toContain('Not notified: @example');
+		expect(html).toContain('(ops@example.com)');
+	});
+
+	it('gives the same hint for an @ typed into a markdown message', () => {
+		const html = renderReceived(
+			received({
+				msgtype: 'markdown',
+				markdown: { title: 'Incident', text: '#### Incident\n**@13900000000** look' },
+			}),
+			0,
+		).html;
+		expect(html).toContain('<span class="mention typed"');
+		expect(html).toContain('Not notified: @13900000000 (typed in the text only;');
+	});
+
 	it('shows a link card with its picture and target', () => {
 		const html = renderReceived(
 			received({

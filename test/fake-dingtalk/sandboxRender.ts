@@ -105,8 +105,15 @@ function escapeRegExp(value: string): string {
 /** Who is @-mentioned in a text or markdown message, and whether DingTalk really notified them. */
 interface Mentions {
 	listed: { id: string; notified: boolean; named: boolean }[];
+	/** @s in the content for nobody in the at lists: DingTalk shows them as plain text. */
+	typed: string[];
 	all: boolean;
 }
+
+// An @ and what could be a mobile or a user ID, not inside an e-mail address or a URL.
+const TYPED_AT = /(?<![\w./:@+-])@([\w+-]+)/g;
+
+const TYPED_TITLE = 'not notified: not in at.atMobiles / at.atUserIds';
 
 function mentionsOf(message: ShownMessage, content: string): Mentions {
 	const at = asFields(message.body.at);
@@ -114,25 +121,36 @@ function mentionsOf(message: ShownMessage, content: string): Mentions {
 	const ids = [...new Set([...strings(at.atMobiles), ...strings(at.atUserIds)])].filter(
 		(id) => id.trim() !== '',
 	);
+	const all = message.notified.all;
+	const typed = [...new Set([...content.matchAll(TYPED_AT)].map((match) => match[1]))].filter(
+		(id) => !ids.includes(id) && !(all && id === 'all'),
+	);
 	return {
 		listed: ids.map((id) => ({
 			id,
 			notified: notified.has(id),
 			named: content.includes(`@${id}`),
 		})),
-		all: message.notified.all,
+		typed,
+		all,
 	};
 }
 
-/** Highlights `@id` for everyone in the at lists, and `@all` / `@所有人` when everyone is notified. */
+/**
+ * Highlights `@id` for everyone in the at lists, and `@all` / `@所有人` when everyone is notified;
+ * an @ typed for nobody listed stays plain, with a hint.
+ */
 function mentionDecorator(mentions: Mentions): TextDecorator | undefined {
 	const byId = new Map(mentions.listed.map((entry) => [escapeHtml(entry.id), entry]));
-	const names = [...byId.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+	const typed = new Set(mentions.typed.map(escapeHtml));
+	const names = [...byId.keys(), ...typed].sort((a, b) => b.length - a.length).map(escapeRegExp);
 	if (mentions.all) names.push('all', '所有人');
 	if (names.length === 0) return undefined;
 	const pattern = new RegExp(`@(${names.join('|')})`, 'g');
 	return (html) =>
 		html.replace(pattern, (whole, id: string) => {
+			if (typed.has(id))
+				return `<span class="mention typed" title="${TYPED_TITLE}">${whole}</span>`;
 			const entry = byId.get(id);
 			const notified = entry ? entry.notified : mentions.all;
 			const title = notified ? 'notified' : 'not notified';
@@ -147,10 +165,22 @@ function mentionSummary(mentions: Mentions): string {
 	if (notified.length > 0) {
 		parts.push(`<span class="notified-list">Notified: ${escapeHtml(notified.join(', '))}</span>`);
 	}
-	for (const entry of mentions.listed.filter((candidate) => !candidate.notified)) {
-		const reason = entry.named ? 'not a member of the group' : `@${entry.id} is not in the content`;
+	const silent = [
+		...mentions.listed
+			.filter((entry) => !entry.notified)
+			.map((entry) => ({
+				id: entry.id,
+				reason: entry.named ? 'not a member of the group' : `@${entry.id} is not in the content`,
+			})),
+		...mentions.typed.map((id) => ({
+			id,
+			reason:
+				'typed in the text only; DingTalk notifies only people listed in at.atMobiles / at.atUserIds',
+		})),
+	];
+	for (const { id, reason } of silent) {
 		parts.push(
-			`<span class="silent-list">Not notified: @${escapeHtml(entry.id)} (${escapeHtml(reason)})</span>`,
+			`<span class="silent-list">Not notified: @${escapeHtml(id)} (${escapeHtml(reason)})</span>`,
 		);
 	}
 	return parts.length > 0 ? `<div class="mentions">${parts.join('')}</div>` : '';

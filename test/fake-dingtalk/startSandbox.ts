@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import { FakeDingTalk } from './server';
 import { FakeStreamGateway } from './streamGateway';
-import type { SandboxAppRobotMessage } from './types';
+import type { SandboxAppRobotMessage, SandboxPeople } from './types';
 
 /**
  * Starts the fake DingTalk server with its sandbox page and one custom robot, and returns the
@@ -55,6 +55,8 @@ export interface StartSandboxOptions {
 	eventTriggerUrl?: string;
 	/** Also list app robot messages, e.g. `() => openApi.messages` of a FakeOpenApi plugged in with use(). */
 	appRobotMessages?: () => readonly SandboxAppRobotMessage[];
+	/** The people of the contacts plugged in with use(), listed on the page. */
+	people?: SandboxPeople;
 }
 
 export interface RunningSandbox {
@@ -95,6 +97,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			robotTriggerUrl: options.robotTriggerUrl,
 			eventTriggerUrl: options.eventTriggerUrl,
 			appRobotMessages: options.appRobotMessages,
+			people: options.people,
 			stream,
 		},
 	});

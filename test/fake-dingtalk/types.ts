@@ -61,6 +61,26 @@ export interface SandboxOptions {
 	 * DingTalk Stream Triggers connected with the app's Client ID. Without it the form is disabled.
 	 */
 	stream?: FakeStreamGateway;
+	/** The people of the sandbox's contacts, listed on the page for trying the Contact actions. */
+	people?: SandboxPeople;
+}
+
+/** One person of the sandbox organisation as the page lists them. */
+export interface SandboxPerson {
+	name: string;
+	userId: string;
+	mobile?: string;
+	unionId?: string;
+	/** e.g. `Engineering (2)` */
+	departments: string;
+	/** What the sandbox uses them for. */
+	role: string;
+}
+
+export interface SandboxPeople {
+	list: SandboxPerson[];
+	/** e.g. `1 Company, 2 Engineering` */
+	departments: string;
 }
 
 /** An app robot message sent through the OpenAPI, as FakeOpenApi records it. */

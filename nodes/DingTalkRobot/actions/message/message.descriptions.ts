@@ -8,7 +8,7 @@ export const mentionProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 13800000000, 13900000000',
 		description:
-			'Mobile numbers of group members to @, separated by commas or new lines (an expression may also give an array). Overseas numbers look like +1-2025550123.',
+			'Mobile numbers of group members to @, separated by commas or new lines (an expression may also give an array). Overseas numbers look like +1-2025550123. Numbers typed as @13800000000 in the text are added by themselves (see Options).',
 	},
 	{
 		displayName: 'Mention User IDs',
@@ -45,6 +45,15 @@ const insertMentionsOption: INodeProperties = {
 		'Whether to append @mobile / @userId to the content for every mentioned person it does not name yet. DingTalk only notifies people whose @ appears in the content.',
 };
 
+const typedMobilesOption: INodeProperties = {
+	displayName: 'Mention Numbers Typed in the Text',
+	name: 'mentionTypedMobiles',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to notify mobile numbers written as @13800000000 (or @+1-2025550123) in the text by adding them to Mention Mobiles. DingTalk notifies only the numbers listed there: typed alone, the @ reaches nobody.',
+};
+
 /** Options every send operation shares; `withMentions` adds the ones that only apply to @. */
 export function sendOptions(withMentions: boolean): INodeProperties {
 	const options: INodeProperties[] = [
@@ -65,6 +74,7 @@ export function sendOptions(withMentions: boolean): INodeProperties {
 			description:
 				'How many times to send again after DingTalk throttled the robot, was busy (-1), answered 5xx, or the connection failed. Retries reuse the message UUID, so DingTalk never posts twice.',
 		},
+		...(withMentions ? [typedMobilesOption] : []),
 		{
 			displayName: 'Message UUID',
 			name: 'msgUuid',

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ensureKeyword } from '../../domain/keywords';
 import type { MissingKeywordMode } from '../../domain/keywords';
-import { prepareMentions } from '../../domain/mentions';
+import { mentionTypedMobiles, prepareMentions } from '../../domain/mentions';
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';
 import { originOf } from '../../../shared/baseUrl';
@@ -45,8 +45,8 @@ async function readTarget(
 }
 
 /**
- * The common path of every Message operation for one item: make its mentions and keywords
- * work, give it a msgUuid, check its size, send it with pacing and retries, and report.
+ * The common path of every Message operation for one item: make its mentions (typed ones too)
+ * and keywords work, give it a msgUuid, check its size, send it with pacing and retries, and report.
  * `longestParameter` names the parameter to shorten when the message is too large.
  */
 export async function sendRobotMessage(
@@ -58,7 +58,11 @@ export async function sendRobotMessage(
 ): Promise<ItemResult> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const target = await readTarget(context, itemIndex, run);
-	let message = prepareMentions(built, options.insertMentions !== false);
+	const typed =
+		options.mentionTypedMobiles === false
+			? { message: built, added: [] }
+			: mentionTypedMobiles(built);
+	let message = prepareMentions(typed.message, options.insertMentions !== false);
 	if (target.kind === 'robot') {
 		const mode = (options.missingKeyword as MissingKeywordMode) ?? 'append';
 		message = ensureKeyword(message, target.keywords, mode);
@@ -91,6 +95,7 @@ export async function sendRobotMessage(
 		sentTo: target.kind === 'robot' ? 'robotWebhook' : 'sessionWebhook',
 		attempts,
 	};
+	if (typed.added.length > 0) json.mentionsFromText = typed.added;
 	if (options.includeMessage !== false) json.message = message;
 	return { json };
 }

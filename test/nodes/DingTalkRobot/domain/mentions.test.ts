@@ -184,3 +184,78 @@ describe('mention lists', () => {
 		expect(fake().requests).toHaveLength(0);
 	});
 });
+
+describe('mobile numbers typed into the text as @<mobile>', () => {
+	it('notifies a number typed only in a text message and says it was added', async () => {
+		const [item] = await send(
+			teamRobot(),
+			params('sendText', { content: 'Disk full on db-1, @13800000001 please look' }),
+		);
+		const [received] = fake().received;
+		expect(received.body.text.content).toBe('Disk full on db-1, @13800000001 please look');
+		expect(received.body.at).toEqual({ atMobiles: ['13800000001'] });
+		expect(received.notified).toEqual({ mobiles: ['13800000001'], userIds: [], all: false });
+		expect(item.json.mentionsFromText).toEqual(['13800000001']);
+	});
+
+	it('adds typed numbers of a markdown text to the listed ones, once each', async () => {
+		const [item] = await send(
+			teamRobot(),
+			params('sendMarkdown', {
+				title: 'Incident',
+				text: '#### Incident\n@13800000002 and @13800000003, then @13800000002 again',
+				atMobiles: '13800000003',
+			}),
+		);
+		const [received] = fake().received;
+		expect(received.body.at).toEqual({ atMobiles: ['13800000003', '13800000002'] });
+		expect(received.body.markdown.text).toBe(
+			'#### Incident\n@13800000002 and @13800000003, then @13800000002 again',
+		);
+		expect(received.notified.mobiles).toEqual(['13800000003', '13800000002']);
+		expect(item.json.mentionsFromText).toEqual(['13800000002']);
+	});
+
+	it('leaves e-mail addresses, longer numbers and user IDs alone', async () => {
+		const [item] = await send(
+			teamRobot(),
+			params('sendText', {
+				content: 'mail ops@13800000001.example, call @138000000012, ping @alice',
+			}),
+		);
+		expect(fake().received[0].body).not.toHaveProperty('at');
+		expect(item.json).not.toHaveProperty('mentionsFromText');
+	});
+
+	it('adds typed numbers to a raw JSON text message too', async () => {
+		const message = { msgtype: 'text', text: { content: 'raw @13800000002' } };
+		await send(teamRobot(), params('sendRaw', { jsonMessage: JSON.stringify(message) }));
+		expect(fake().received[0].body.at).toEqual({ atMobiles: ['13800000002'] });
+		expect(fake().received[0].notified.mobiles).toEqual(['13800000002']);
+	});
+
+	it('with "Mention Numbers Typed in the Text" off, a typed number notifies nobody', async () => {
+		const [item] = await send(
+			teamRobot(),
+			params('sendText', { content: 'FYI @13800000001' }, { mentionTypedMobiles: false }),
+		);
+		const [received] = fake().received;
+		expect(received.body).not.toHaveProperty('at');
+		expect(received.notified).toEqual({ mobiles: [], userIds: [], all: false });
+		expect(item.json).not.toHaveProperty('mentionsFromText');
+	});
+
+	it('counts typed numbers towards the 50 people and says how to leave them out', async () => {
+		const typed = Array.from(
+			{ length: 51 },
+			(_, index) => `@1390000${String(index).padStart(4, '0')}`,
+		);
+		const error = await sendExpectingError(
+			addRobot(fake()),
+			params('sendText', { content: typed.join(' ') }),
+		);
+		expectFieldError(error, { item: 0, parameter: 'atMobiles / atUserIds', message: /51 people/ });
+		expect(error.description).toMatch(/Mention Numbers Typed in the Text/);
+		expect(fake().requests).toHaveLength(0);
+	});
+});

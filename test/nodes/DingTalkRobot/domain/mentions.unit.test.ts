@@ -2,6 +2,7 @@ import {
 	insertMissingMentions,
 	mentionsId,
 	parseMentionList,
+	typedMobileMentions,
 } from '../../../../nodes/DingTalkRobot/domain/mentions';
 
 describe('parseMentionList', () => {
@@ -37,5 +38,23 @@ describe('insertMissingMentions', () => {
 		expect(insertMissingMentions('@1380 only', ['138'], 'text')).toBe('@1380 only @138');
 		expect(insertMissingMentions('', ['u1', 'u2'], 'text')).toBe('@u1 @u2');
 		expect(insertMissingMentions('all there @u1', ['u1'], 'text')).toBe('all there @u1');
+	});
+});
+
+describe('typedMobileMentions', () => {
+	it('finds mainland and international numbers written as @<mobile>, once each, in order', () => {
+		expect(
+			typedMobileMentions(
+				'@13800000001: see @+1-2025550123. Then @13800000001 again (@13900000002)',
+			),
+		).toEqual(['13800000001', '+1-2025550123', '13900000002']);
+	});
+
+	it('skips e-mail addresses, URLs, longer digit runs and other words', () => {
+		expect(
+			typedMobileMentions(
+				'a@13800000001.cn https://x.cn/@13800000002 @138000000031 @1380000000 @alice @13800000004x',
+			),
+		).toEqual([]);
 	});
 });
