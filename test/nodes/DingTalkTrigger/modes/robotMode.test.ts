@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { clearDedupeCaches, getDedupeCache } from '../../../../nodes/shared/dedupe';
 import { MAX_BODY_BYTES } from '../../../../nodes/shared/limits';
 import {
@@ -559,7 +561,7 @@ describe('robot mode: exact replays inside the signature window', () => {
 describe('robot mode: a captured timestamp and sign used again', () => {
 	const MINUTE = 60_000;
 	const captured = robotHeaders(credentials.appSecret, FIXED_NOW - 1000);
-	const withCaptured = (body: Record<string, unknown>) =>
+	const withCaptured = (body: IDataObject) =>
 		robotRequest(credentials, sampleRobotBody(body), { headers: captured });
 
 	it('with another msgId and body, within the window, is refused and starts nothing', async () => {
