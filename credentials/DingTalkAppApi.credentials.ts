@@ -10,11 +10,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeOpenApiError } from '../nodes/DingTalkRobot/domain/errorCatalog';
-import { appTokenKey } from '../nodes/DingTalkRobot/transport/accessTokenCache';
-import { parseReply, postJson } from '../nodes/DingTalkRobot/transport/http';
 import {
 	ACCESS_TOKEN_HEADER,
+	appTokenKey,
 	CREDENTIAL_EXCHANGE_PATH,
 	DEFAULT_API_BASE_URL,
 	DEFAULT_OAPI_BASE_URL,
@@ -24,6 +22,8 @@ import {
 	tokenRequestBody,
 } from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
+import { describeOpenApiError } from '../nodes/shared/errorCatalog';
+import { parseReply, postJson } from '../nodes/shared/http';
 
 const NO_TOKEN = 'none';
 

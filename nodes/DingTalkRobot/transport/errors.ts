@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
-import { redactSecrets } from './http';
+import { redactSecrets } from '../../shared/http';
 
 /** A refusal or failure of a DingTalk API, as the node reports it for every resource. */
 export interface DingTalkFailure {

@@ -7,7 +7,7 @@ import {
 	readRobotMessageReference,
 } from '../../../shared/robotMessage';
 import type { RobotMessageReference } from '../../../shared/robotMessage';
-import { describeDingTalkError } from '../../domain/errorCatalog';
+import { describeDingTalkError } from '../../../shared/errorCatalog';
 import { prepareMentions } from '../../domain/mentions';
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { RobotMessage } from '../../domain/robotMessage';

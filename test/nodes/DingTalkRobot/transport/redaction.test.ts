@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { redactSecrets } from '../../../../nodes/DingTalkRobot/transport/http';
+import { redactSecrets } from '../../../../nodes/shared/http';
 import { params, send, sendExpectingError, uniqueToken } from '../support/robot';
 import { useScriptedServer } from '../support/scriptedServer';
 import type { SeenRequest } from '../support/scriptedServer';
