@@ -71,6 +71,47 @@ function requestTarget(request: IHttpRequestOptions): URL | undefined {
 }
 
 /**
+ * Adds the stored app token to requests for this credential's DingTalk hosts: in the
+ * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
+ * for the older API. Requests to any other host leave unchanged.
+ */
+async function addAppToken(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	// Nothing leaves n8n with a Base URL that is not http(s).
+	const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+	const oapiBaseUrl = requireBaseUrl(
+		credentials.oapiBaseUrl,
+		DEFAULT_OAPI_BASE_URL,
+		'Legacy API Base URL',
+	);
+	const target = requestTarget(requestOptions);
+	const placement =
+		target &&
+		tokenPlacement(target, {
+			apiOrigin: originOf(apiBaseUrl) ?? '',
+			oapiOrigin: originOf(oapiBaseUrl) ?? '',
+		});
+	if (!placement) return requestOptions;
+
+	const token = String(credentials.accessToken ?? '');
+	const fresh =
+		token !== '' &&
+		token !== NO_TOKEN &&
+		Date.now() < Number(credentials.refreshAt) &&
+		credentials.issuedFor === tokenOwner(credentials);
+	if (!fresh) throw new StoredTokenExpired();
+	if (placement === 'header') {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
+		};
+	}
+	return { ...requestOptions, qs: { ...requestOptions.qs, access_token: token } };
+}
+
+/**
  * An internal DingTalk app (企业内部应用): its Client ID/Secret sign incoming robot messages and
  * fetch access tokens; its event subscription token and aes_key protect pushed events.
  */
@@ -218,46 +259,10 @@ export class DingTalkAppApi implements ICredentialType {
 		};
 	}
 
-	/**
-	 * Adds the stored app token to requests for this credential's DingTalk hosts: in the
-	 * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
-	 * for the older API. Requests to any other host leave unchanged.
-	 */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		// Nothing leaves n8n with a Base URL that is not http(s).
-		const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
-		const oapiBaseUrl = requireBaseUrl(
-			credentials.oapiBaseUrl,
-			DEFAULT_OAPI_BASE_URL,
-			'Legacy API Base URL',
-		);
-		const target = requestTarget(requestOptions);
-		const placement =
-			target &&
-			tokenPlacement(target, {
-				apiOrigin: originOf(apiBaseUrl) ?? '',
-				oapiOrigin: originOf(oapiBaseUrl) ?? '',
-			});
-		if (!placement) return requestOptions;
-
-		const token = String(credentials.accessToken ?? '');
-		const fresh =
-			token !== '' &&
-			token !== NO_TOKEN &&
-			Date.now() < Number(credentials.refreshAt) &&
-			credentials.issuedFor === tokenOwner(credentials);
-		if (!fresh) throw new StoredTokenExpired();
-		if (placement === 'header') {
-			return {
-				...requestOptions,
-				headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
-			};
-		}
-		return { ...requestOptions, qs: { ...requestOptions.qs, access_token: token } };
-	}
+	// An own property, not a method: n8n copies credential types with object spread before sending
+	// them to the editor, which drops methods, and the HTTP Request node's Predefined Credential
+	// Type list shows only types that have `authenticate`.
+	authenticate = addAppToken;
 
 	// Fetching an app access token proves the Client ID and Secret. The event token and aes_key
 	// cannot be checked against DingTalk; the trigger checks their shape when it is activated.
