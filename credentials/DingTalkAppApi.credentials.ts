@@ -71,9 +71,21 @@ function requestTarget(request: IHttpRequestOptions): URL | undefined {
 }
 
 /**
+ * A request that carries the token follows no redirect: n8n keeps custom headers, the token's
+ * among them, on a redirect to another host. httpRequest reads disableFollowRedirect, the older
+ * request helper (n8n's HTTP Request node) the other three.
+ */
+const NO_REDIRECTS = {
+	disableFollowRedirect: true,
+	followRedirect: false,
+	followAllRedirects: false,
+	maxRedirects: 0,
+};
+
+/**
  * Adds the stored app token to requests for this credential's DingTalk hosts: in the
  * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
- * for the older API. Requests to any other host leave unchanged.
+ * for the older API, and turns redirects off. Requests to any other host leave unchanged.
  */
 async function addAppToken(
 	credentials: ICredentialDataDecryptedObject,
@@ -102,13 +114,14 @@ async function addAppToken(
 		Date.now() < Number(credentials.refreshAt) &&
 		credentials.issuedFor === tokenOwner(credentials);
 	if (!fresh) throw new StoredTokenExpired();
+	const withoutRedirects = { ...requestOptions, ...NO_REDIRECTS };
 	if (placement === 'header') {
 		return {
-			...requestOptions,
+			...withoutRedirects,
 			headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
 		};
 	}
-	return { ...requestOptions, qs: { ...requestOptions.qs, access_token: token } };
+	return { ...withoutRedirects, qs: { ...requestOptions.qs, access_token: token } };
 }
 
 /**
