@@ -10,11 +10,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { describeOpenApiError } from '../nodes/DingTalkRobot/domain/errorCatalog';
-import { appTokenKey } from '../nodes/DingTalkRobot/transport/accessTokenCache';
-import { parseReply, postJson } from '../nodes/DingTalkRobot/transport/http';
 import {
 	ACCESS_TOKEN_HEADER,
+	appTokenKey,
 	CREDENTIAL_EXCHANGE_PATH,
 	DEFAULT_API_BASE_URL,
 	DEFAULT_OAPI_BASE_URL,
@@ -24,6 +22,8 @@ import {
 	tokenRequestBody,
 } from '../nodes/shared/appAccessToken';
 import { originOf, requireBaseUrl } from '../nodes/shared/baseUrl';
+import { describeOpenApiError } from '../nodes/shared/errorCatalog';
+import { parseReply, postJson } from '../nodes/shared/http';
 import { redactSecrets } from '../nodes/shared/redactSecrets';
 
 const NO_TOKEN = 'none';
@@ -69,6 +69,60 @@ function requestTarget(request: IHttpRequestOptions): URL | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * A request that carries the token follows no redirect: n8n keeps custom headers, the token's
+ * among them, on a redirect to another host. httpRequest reads disableFollowRedirect, the older
+ * request helper (n8n's HTTP Request node) the other three.
+ */
+const NO_REDIRECTS = {
+	disableFollowRedirect: true,
+	followRedirect: false,
+	followAllRedirects: false,
+	maxRedirects: 0,
+};
+
+/**
+ * Adds the stored app token to requests for this credential's DingTalk hosts: in the
+ * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
+ * for the older API, and turns redirects off. Requests to any other host leave unchanged.
+ */
+async function addAppToken(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	// Nothing leaves n8n with a Base URL that is not http(s).
+	const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
+	const oapiBaseUrl = requireBaseUrl(
+		credentials.oapiBaseUrl,
+		DEFAULT_OAPI_BASE_URL,
+		'Legacy API Base URL',
+	);
+	const target = requestTarget(requestOptions);
+	const placement =
+		target &&
+		tokenPlacement(target, {
+			apiOrigin: originOf(apiBaseUrl) ?? '',
+			oapiOrigin: originOf(oapiBaseUrl) ?? '',
+		});
+	if (!placement) return requestOptions;
+
+	const token = String(credentials.accessToken ?? '');
+	const fresh =
+		token !== '' &&
+		token !== NO_TOKEN &&
+		Date.now() < Number(credentials.refreshAt) &&
+		credentials.issuedFor === tokenOwner(credentials);
+	if (!fresh) throw new StoredTokenExpired();
+	const withoutRedirects = { ...requestOptions, ...NO_REDIRECTS };
+	if (placement === 'header') {
+		return {
+			...withoutRedirects,
+			headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
+		};
+	}
+	return { ...withoutRedirects, qs: { ...requestOptions.qs, access_token: token } };
 }
 
 /**
@@ -223,46 +277,10 @@ export class DingTalkAppApi implements ICredentialType {
 		};
 	}
 
-	/**
-	 * Adds the stored app token to requests for this credential's DingTalk hosts: in the
-	 * x-acs-dingtalk-access-token header for new-style APIs, as the access_token query parameter
-	 * for the older API. Requests to any other host leave unchanged.
-	 */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		// Nothing leaves n8n with a Base URL that is not http(s).
-		const apiBaseUrl = requireBaseUrl(credentials.apiBaseUrl, DEFAULT_API_BASE_URL, 'API Base URL');
-		const oapiBaseUrl = requireBaseUrl(
-			credentials.oapiBaseUrl,
-			DEFAULT_OAPI_BASE_URL,
-			'Legacy API Base URL',
-		);
-		const target = requestTarget(requestOptions);
-		const placement =
-			target &&
-			tokenPlacement(target, {
-				apiOrigin: originOf(apiBaseUrl) ?? '',
-				oapiOrigin: originOf(oapiBaseUrl) ?? '',
-			});
-		if (!placement) return requestOptions;
-
-		const token = String(credentials.accessToken ?? '');
-		const fresh =
-			token !== '' &&
-			token !== NO_TOKEN &&
-			Date.now() < Number(credentials.refreshAt) &&
-			credentials.issuedFor === tokenOwner(credentials);
-		if (!fresh) throw new StoredTokenExpired();
-		if (placement === 'header') {
-			return {
-				...requestOptions,
-				headers: { ...requestOptions.headers, [ACCESS_TOKEN_HEADER]: token },
-			};
-		}
-		return { ...requestOptions, qs: { ...requestOptions.qs, access_token: token } };
-	}
+	// An own property, not a method: n8n copies credential types with object spread before sending
+	// them to the editor, which drops methods, and the HTTP Request node's Predefined Credential
+	// Type list shows only types that have `authenticate`.
+	authenticate = addAppToken;
 
 	// Fetching an app access token proves the Client ID and Secret. The event token and aes_key
 	// cannot be checked against DingTalk; the trigger checks their shape when it is activated.

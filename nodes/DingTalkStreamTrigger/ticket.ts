@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { dingTalkRequest } from '../DingTalkRobot/transport/http';
+import { dingTalkRequest } from '../shared/http';
 import { redactSecrets } from '../shared/redactSecrets';
 import { asObject } from '../shared/values';
 import {

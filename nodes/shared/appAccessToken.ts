@@ -1,4 +1,5 @@
 /** The app access token of an internal DingTalk app, as the credential and the node both use it. */
+import { createHash } from 'node:crypto';
 
 export const DEFAULT_API_BASE_URL = 'https://api.dingtalk.com';
 export const DEFAULT_OAPI_BASE_URL = 'https://oapi.dingtalk.com';
@@ -26,6 +27,14 @@ export function readIssuedToken(statusCode: number, body: Record<string, unknown
 	const token = body.accessToken;
 	if (statusCode !== 200 || typeof token !== 'string' || token === '') return undefined;
 	return { accessToken: token, expireIn: Number(body.expireIn) || 7200 } satisfies IssuedToken;
+}
+
+/**
+ * Cache key of one app: a hash of where the token comes from and of the app's credentials, so
+ * the cache holds no secret and a credential with a wrong secret never reuses another's token.
+ */
+export function appTokenKey(apiBaseUrl: string, appKey: string, appSecret: string): string {
+	return createHash('sha256').update(`${apiBaseUrl}\n${appKey}\n${appSecret}`).digest('hex');
 }
 
 /**

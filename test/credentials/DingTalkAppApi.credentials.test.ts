@@ -8,7 +8,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, INodeType } from 'n8n-workflow';
 
 import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
-import { appTokenKey } from '../../nodes/DingTalkRobot/transport/accessTokenCache';
+import { appTokenKey } from '../../nodes/shared/appAccessToken';
 import { runNode } from '../helpers/runNode';
 import { testCredential } from './credentialTester';
 import {

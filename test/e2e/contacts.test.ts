@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeContacts, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import type { FakeUser } from '../fake-dingtalk';
+import { ScriptedServer } from '../nodes/DingTalkRobot/support/scriptedServer';
 import { randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
@@ -19,6 +20,8 @@ const keys = randomAppKeys();
 const GROUP = 'cidE2eContacts01==';
 const APP = { id: 'e2eContactsApp01', name: 'E2E contacts app (fake DingTalk)' };
 const app = { type: 'dingTalkAppApi', data: {}, ...APP };
+// An app whose API host answers every API call with a 307 to another host.
+const REDIRECTED_APP = { id: 'e2eRedirectApp01', name: 'E2E app behind a redirect' };
 // Short-lived tokens, so a test can outlive one.
 const TOKEN_TTL_SECONDS = 3;
 
@@ -48,6 +51,11 @@ const httpRequest = {
 
 const WORKFLOWS = {
 	http: webhookWorkflow({ id: 'e2eHttpWithApp01', path: 'e2e-http-app', then: [httpRequest] }),
+	redirected: webhookWorkflow({
+		id: 'e2eHttpRedirect1',
+		path: 'e2e-http-redirect',
+		then: [{ ...httpRequest, credential: { type: 'dingTalkAppApi', data: {}, ...REDIRECTED_APP } }],
+	}),
 	department: webhookWorkflow({
 		id: 'e2eContactList01',
 		path: 'e2e-contact-list',
@@ -80,13 +88,33 @@ describe('DingTalk App API credential and contacts in a real n8n', () => {
 			users: staff,
 		}),
 	);
+	const collector = new ScriptedServer();
+	const redirector = new ScriptedServer((request, response) => {
+		if (request.target === '/v1.0/oauth2/accessToken') {
+			response.writeHead(200, { 'Content-Type': 'application/json' });
+			response.end(JSON.stringify({ accessToken: 'redirected-app-token', expireIn: 7200 }));
+			return;
+		}
+		response.writeHead(307, { Location: `${collector.baseUrl}${request.target}` });
+		response.end();
+	});
 	let baseUrl = '';
 	const n8n = useN8n(async () => {
 		baseUrl = await fake.start();
+		await collector.start();
+		await redirector.start();
 		const data = { ...keys, ownerKey: '', apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl };
+		const redirected = {
+			...keys,
+			apiBaseUrl: redirector.baseUrl,
+			oapiBaseUrl: redirector.baseUrl,
+		};
 		return {
 			name: 'contacts',
-			credentials: [credential('dingTalkAppApi', APP.id, APP.name, data)],
+			credentials: [
+				credential('dingTalkAppApi', APP.id, APP.name, data),
+				credential('dingTalkAppApi', REDIRECTED_APP.id, REDIRECTED_APP.name, redirected),
+			],
 			workflows: Object.values(WORKFLOWS),
 		};
 	});
@@ -99,7 +127,11 @@ describe('DingTalk App API credential and contacts in a real n8n', () => {
 		messagesBefore = openApi.messages.length;
 	});
 	const messages = () => openApi.messages.slice(messagesBefore);
-	afterAll(async () => await fake.stop());
+	afterAll(async () => {
+		await fake.stop();
+		await collector.stop();
+		await redirector.stop();
+	});
 
 	async function run(workflow: keyof typeof WORKFLOWS, body: object) {
 		const fixture = WORKFLOWS[workflow];
@@ -155,6 +187,32 @@ describe('DingTalk App API credential and contacts in a real n8n', () => {
 				result: expect.objectContaining({ name: 'Staff 42' }),
 			}),
 		]);
+	});
+
+	it('HTTP Request with the credential does not follow a redirect to another host', async () => {
+		const { execution } = await run('redirected', {
+			url: `${redirector.baseUrl}/v1.0/robot/groupMessages/send`,
+			payload: { hello: 'dingtalk' },
+		});
+
+		expect(
+			collector.seen.map((request) => ({
+				target: request.target,
+				token: request.headers['x-acs-dingtalk-access-token'],
+			})),
+		).toEqual([]);
+		expect(failureOf(execution).status).toBe('error');
+		const sends = redirector.seen.filter((request) => request.target.startsWith('/v1.0/robot/'));
+		expect(sends.length).toBeGreaterThan(0);
+		expect(sends[0].headers['x-acs-dingtalk-access-token']).toBe('redirected-app-token');
+	});
+
+	it('the editor learns that the credential authenticates requests (HTTP Request node list)', async () => {
+		const answer = await fetch(`${n8n().baseUrl}/types/credentials.json`, {
+			headers: { cookie: await ownerCookie(n8n()) },
+		});
+		const types = (await answer.json()) as Array<{ name: string; authenticate?: unknown }>;
+		expect(types.find((type) => type.name === 'dingTalkAppApi')?.authenticate).toEqual({});
 	});
 
 	it('gets a new token when the one n8n stored has expired, before DingTalk refuses it', async () => {

@@ -38,6 +38,24 @@ export async function selectedCredential(page: Page): Promise<string> {
 	return await select.locator('input').first().inputValue();
 }
 
+/**
+ * Opens the node's credential list and returns the visible option `name`. n8n re-renders the
+ * credential field after a resource switch, and a click during that re-render opens nothing
+ * (seen in fresh-clone CI runs on n8n 2.41), so the list is opened again when needed.
+ */
+export async function openCredentialList(page: Page, name: string): Promise<Locator> {
+	const option = page.getByText(name, { exact: true }).filter({ visible: true });
+	for (let attempt = 1; ; attempt++) {
+		await page.getByTestId('node-credentials-select').click();
+		try {
+			await option.first().waitFor({ timeout: 5_000 });
+			return option.first();
+		} catch (error) {
+			if (attempt === 3) throw error;
+		}
+	}
+}
+
 /** Presses Execute step in the open node and returns the output panel's text once it has data. */
 export async function executeStep(page: Page): Promise<string> {
 	await page.getByTestId('node-execute-button').click();

@@ -14,6 +14,7 @@ import {
 	field,
 	fill,
 	logIn,
+	openCredentialList,
 	selectedCredential,
 } from './editorPage';
 
@@ -136,24 +137,6 @@ describe('a new user in the n8n editor', () => {
 		});
 	});
 
-	/**
-	 * Opens the node's credential list and returns the visible option `name`. n8n re-renders the
-	 * credential field after a resource switch, and a click during that re-render opens nothing
-	 * (seen in fresh-clone CI runs on n8n 2.41), so the list is opened again when needed.
-	 */
-	async function openCredentialList(name: string) {
-		const option = page.getByText(name, { exact: true }).filter({ visible: true });
-		for (let attempt = 1; ; attempt++) {
-			await page.getByTestId('node-credentials-select').click();
-			try {
-				await option.first().waitFor({ timeout: 5_000 });
-				return option.first();
-			} catch (error) {
-				if (attempt === 3) throw error;
-			}
-		}
-	}
-
 	it('switches Resource in the form, and the credential follows', async () => {
 		await withScreenshot(page, 'switch-resource', async () => {
 			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
@@ -166,14 +149,14 @@ describe('a new user in the n8n editor', () => {
 			// The form now asks for the app credential; n8n selects one by itself only on a new node.
 			expect(await page.getByTestId('credentials-label').innerText()).toContain('DingTalk App API');
 			expect(await field(page, 'operation').inputValue()).toBe('Send to Group');
-			await (await openCredentialList(credentialName(APP_CREDENTIAL_TYPE))).click();
+			await (await openCredentialList(page, credentialName(APP_CREDENTIAL_TYPE))).click();
 			expect(await selectedCredential(page)).toBe(credentialName(APP_CREDENTIAL_TYPE));
 			await choose(resourceNames.get('message')!);
 			expect(await field(page, 'operation').inputValue()).toBe('Send Text');
 			// The form asks for the robot credential again: n8n 2.8 selects the existing one by
 			// itself, n8n 2.41 leaves the choice to the user, from robot credentials only.
 			if ((await selectedCredential(page)) === '') {
-				const robotOption = await openCredentialList(credentialName(ROBOT_CREDENTIAL_TYPE));
+				const robotOption = await openCredentialList(page, credentialName(ROBOT_CREDENTIAL_TYPE));
 				const appOption = page
 					.getByText(credentialName(APP_CREDENTIAL_TYPE), { exact: true })
 					.filter({ visible: true });

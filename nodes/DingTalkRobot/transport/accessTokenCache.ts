@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import { tokenRefreshAt } from '../../shared/appAccessToken';
 import type { IssuedToken } from '../../shared/appAccessToken';
 
@@ -10,14 +8,6 @@ interface CachedToken {
 }
 
 const MAX_ENTRIES = 500;
-
-/**
- * Cache key of one app: a hash of where the token comes from and of the app's credentials, so
- * the cache holds no secret and a credential with a wrong secret never reuses another's token.
- */
-export function appTokenKey(apiBaseUrl: string, appKey: string, appSecret: string): string {
-	return createHash('sha256').update(`${apiBaseUrl}\n${appKey}\n${appSecret}`).digest('hex');
-}
 
 /**
  * App access tokens, shared by every item and execution in this n8n process. A token is used

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { describeContactError } from '../domain/errorCatalog';
+import { describeContactError } from '../../shared/errorCatalog';
 import { judgeOapi } from './openApi';
 import type { OpenApiClient, RetryOptions } from './openApi';
 

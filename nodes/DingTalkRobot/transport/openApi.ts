@@ -7,6 +7,7 @@ import {
 	CREDENTIAL_EXCHANGE_PATH,
 	DEFAULT_API_BASE_URL,
 	DEFAULT_OAPI_BASE_URL,
+	appTokenKey,
 	readIssuedToken,
 	tokenRequestBody,
 } from '../../shared/appAccessToken';
@@ -16,12 +17,12 @@ import {
 	describeUploadError,
 	isAuthError,
 	isThrottled,
-} from '../domain/errorCatalog';
+} from '../../shared/errorCatalog';
 import { MessageFieldError } from '../domain/robotMessage';
-import { appTokenCache, appTokenKey } from './accessTokenCache';
+import { appTokenCache } from './accessTokenCache';
 import { dingTalkError, networkFailure } from './errors';
-import { dingTalkRequest, FILE_TIMEOUT_MS, parseReply, postJson } from './http';
-import type { DingTalkReply } from './http';
+import { dingTalkRequest, FILE_TIMEOUT_MS, parseReply, postJson } from '../../shared/http';
+import type { DingTalkReply } from '../../shared/http';
 
 export const APP_CREDENTIAL = 'dingTalkAppApi';
 

@@ -4,13 +4,13 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 
 import { credentialBaseUrl } from '../../shared/baseUrl';
 import { computeRobotSign, parseAccessToken, parseKeywords } from '../../shared/robotSigning';
-import { describeDingTalkError } from '../domain/errorCatalog';
+import { describeDingTalkError } from '../../shared/errorCatalog';
 import { MessageFieldError } from '../domain/robotMessage';
 import type { RobotMessage } from '../domain/robotMessage';
 import { dingTalkError, networkFailure } from './errors';
 import type { DingTalkFailure } from './errors';
-import { parseReply, postJson } from './http';
-import type { DingTalkReply } from './http';
+import { parseReply, postJson } from '../../shared/http';
+import type { DingTalkReply } from '../../shared/http';
 import { RobotBusyError, robotPacer } from './pacing';
 import type { PacingLimits, SendSlot } from './pacing';
 

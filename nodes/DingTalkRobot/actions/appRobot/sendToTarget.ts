@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { originOf } from '../../../shared/baseUrl';
 import { ROBOT_MESSAGE_REFERENCE_FIX } from '../../../shared/robotMessage';
 import type { RobotMessageReference } from '../../../shared/robotMessage';
-import { describeDingTalkError } from '../../domain/errorCatalog';
+import { describeDingTalkError } from '../../../shared/errorCatalog';
 import { prepareMentions } from '../../domain/mentions';
 import { normalizeMobile } from '../../domain/mobile';
 import { MessageFieldError } from '../../domain/robotMessage';

@@ -3,8 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 import {
 	AppTokenCache,
 	appTokenCache,
-	appTokenKey,
 } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
+import { appTokenKey } from '../../../../nodes/shared/appAccessToken';
 import {
 	addApp,
 	appParams,

@@ -1,4 +1,4 @@
-import { describeDingTalkError } from '../../../../nodes/DingTalkRobot/domain/errorCatalog';
+import { describeDingTalkError } from '../../../nodes/shared/errorCatalog';
 
 describe('describeDingTalkError', () => {
 	it.each([

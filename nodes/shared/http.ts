@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { redactSecrets } from '../../shared/redactSecrets';
+import { redactSecrets } from './redactSecrets';
 
 /** What DingTalk answered, whatever the HTTP status. */
 export interface DingTalkReply {
