@@ -24,8 +24,7 @@ describe('card callback item', () => {
 	});
 
 	it('falls back to value, and gives empty fields for a callback without content', () => {
-		const { content: _content, ...withoutContent } = click;
-		expect(buildCardCallbackItem(withoutContent).params).toEqual({ action: 'agree' });
+		expect(buildCardCallbackItem({ ...click, content: undefined }).params).toEqual({ action: 'agree' });
 		expect(buildCardCallbackItem({ content: 'not json', userId: ['x'] as never })).toMatchObject({
 			userId: '',
 			outTrackId: '',
