@@ -2,6 +2,8 @@
  * Send Interactive Card and Update Card against the fake's card contract (test/fake-dingtalk/
  * cards.ts): what goes on the wire, what a card then shows, and the hints of DingTalk's refusals.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	addApp,
 	appParams,
@@ -27,7 +29,7 @@ const pairs = (variables: Record<string, string>) => ({
 	},
 });
 
-function sendCard(fields: Record<string, unknown>, options: Record<string, unknown> = {}) {
+function sendCard(fields: Record<string, unknown>, options: IDataObject = {}) {
 	return appParams(
 		'sendCard',
 		{
