@@ -61,6 +61,8 @@ export interface FakeCard {
 export interface FakeCardsOptions {
 	/** Card template IDs that exist; any other is refused. */
 	templates?: string[];
+	/** Every template ID exists (the sandbox, which has no card builder). */
+	acceptAnyTemplate?: boolean;
 	/** Pushes the callbacks of {@link FakeCards.click}. */
 	gateway?: FakeStreamGateway;
 	now?: () => number;
@@ -283,7 +285,7 @@ export class FakeCards implements FakeExtension {
 		if (typeof outTrackId !== 'string' || outTrackId === '') {
 			return apiError(400, CARD_ERROR_CODES.invalidParameter, 'outTrackId 不能为空');
 		}
-		if (!this.templates.has(cardTemplateId)) {
+		if (!this.options.acceptAnyTemplate && !this.templates.has(cardTemplateId)) {
 			return apiError(400, CARD_ERROR_CODES.unknownTemplate, `卡片模板 ${cardTemplateId} 不存在`);
 		}
 		if (this.card(app.appKey, outTrackId)) {
