@@ -57,6 +57,7 @@ export const streamTriggerProperties: INodeProperties[] = [
 				displayName: 'Card Update in Answer: For Everyone',
 				name: 'cardAnswerPublic',
 				type: 'json',
+				displayOptions: { show: { '/receive': ['cardCallbacks'] } },
 				default: '',
 				placeholder: '{"status": "Handled by {userId}"}',
 				description:
@@ -66,6 +67,7 @@ export const streamTriggerProperties: INodeProperties[] = [
 				displayName: 'Card Update in Answer: For the Clicker',
 				name: 'cardAnswerPrivate',
 				type: 'json',
+				displayOptions: { show: { '/receive': ['cardCallbacks'] } },
 				default: '',
 				placeholder: '{"note": "You chose {params.action}"}',
 				description:

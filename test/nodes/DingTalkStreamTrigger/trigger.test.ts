@@ -1,4 +1,5 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { DingTalkStreamTrigger } from '../../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { openStreamClients } from '../../../nodes/DingTalkStreamTrigger/openClients';
@@ -334,6 +335,20 @@ describe('DingTalk Stream Trigger node', () => {
 			actionId: 'approve',
 			params: { action: 'agree' },
 		});
+	});
+
+	it('offers Card Update in Answer only while Receive has Card Callbacks', () => {
+		const description = new DingTalkStreamTrigger().description;
+		const options = description.properties.find((property) => property.name === 'options')!;
+		for (const name of ['cardAnswerPublic', 'cardAnswerPrivate']) {
+			const option = (options.options as INodeProperties[]).find((entry) => entry.name === name)!;
+			const shown = (receive: string[]) =>
+				NodeHelpers.displayParameter({}, option, null, description, { receive, options: {} });
+			expect([shown(['robotMessages', 'cardCallbacks']), shown(['robotMessages'])]).toEqual([
+				true,
+				false,
+			]);
+		}
 	});
 
 	it('answers a card callback with no update when the options have none', async () => {
