@@ -245,6 +245,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			eventTriggerUrl: targets.eventUrl,
 			appRobotMessages: () => openApi.messages,
 			people: sandboxPeople(),
+			cards: true,
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
