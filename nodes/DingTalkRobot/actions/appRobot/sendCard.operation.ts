@@ -165,7 +165,11 @@ function spacesOf(target: AppRobotTarget): CardSpace[] {
 			? [{ type: 'IM_GROUP', openConversationId: conversation.openConversationId }]
 			: [{ type: 'IM_ROBOT', userId: conversation.userIds[0] }];
 	}
-	throw new MessageFieldError('cardSendTo', 'Cards go to a group, users or a reply', '');
+	throw new MessageFieldError(
+		'cardSendTo',
+		'Cards go to a group, to users by user ID, or as a reply',
+		'Choose Group, Users or Reply to Message under Send To.',
+	);
 }
 
 function outTrackIdsOf(given: string, spaces: CardSpace[]): string[] {
