@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FakeCards } from '../test/fake-dingtalk/cards';
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
 import {
@@ -15,6 +16,7 @@ import {
 	sandboxPeople,
 	sandboxUsers,
 } from '../test/fake-dingtalk/sandboxPeople';
+import { sandboxCards } from '../test/fake-dingtalk/sandboxCards';
 import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
@@ -243,9 +245,14 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			eventTriggerUrl: targets.eventUrl,
 			appRobotMessages: () => openApi.messages,
 			people: sandboxPeople(),
+			cards: true,
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
+		// The sandbox has no card builder: every card template ID exists.
+		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
+		sandbox.fake.use(cards);
+		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
 		sandbox.fake.use(
 			new FakeContacts(openApi, { departments: SANDBOX_DEPARTMENTS, users: sandboxUsers() }),
 		);

@@ -53,6 +53,26 @@ export const streamTriggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Card Update in Answer: For Everyone',
+				name: 'cardAnswerPublic',
+				type: 'json',
+				displayOptions: { show: { '/receive': ['cardCallbacks'] } },
+				default: '',
+				placeholder: '{"status": "Handled by {userId}"}',
+				description:
+					'Card callbacks: variables DingTalk sets on the clicked card at once, for everyone, as a JSON object (other variables stay). The answer goes out when the click arrives, before the workflow runs, so it is fixed here; {userId}, {outTrackId}, {spaceId}, {spaceType}, {actionId} and {params.NAME} are filled from the click. For an answer that depends on the workflow, use the DingTalk Robot node’s Update Card with the item’s outTrackId.',
+			},
+			{
+				displayName: 'Card Update in Answer: For the Clicker',
+				name: 'cardAnswerPrivate',
+				type: 'json',
+				displayOptions: { show: { '/receive': ['cardCallbacks'] } },
+				default: '',
+				placeholder: '{"note": "You chose {params.action}"}',
+				description:
+					'Card callbacks: variables only the person who clicked sees, as a JSON object, with the same placeholders as For Everyone',
+			},
 			forRobotMessages(CHAT_TYPE_OPTION),
 			forRobotMessages(COMMAND_PREFIX_OPTION),
 			{

@@ -1,5 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import {
+	buildCardCallbackItem,
+	cardCallbackAnswer,
+	type CardAnswerTemplate,
+	type CardCallbackItem,
+} from '../shared/cardCallback';
 import { MAX_MESSAGE_ID_LENGTH, type TtlSet } from '../shared/dedupe';
 import { buildRobotMessageItem } from '../shared/robotMessage';
 import { clip } from '../shared/values';
@@ -17,7 +23,7 @@ import {
 	type StreamAck,
 	type StreamSubscriptionKind,
 } from './frames';
-import { streamCardCallbackItem, streamEventItem } from './items';
+import { streamEventItem } from './items';
 
 /** What the node's parameters say about the frames to turn into executions. */
 export interface StreamTriggerSettings {
@@ -28,6 +34,8 @@ export interface StreamTriggerSettings {
 	/** How long a msgId or eventId is remembered; 0 turns deduplication off. */
 	dedupeMs: number;
 	includeRaw: boolean;
+	/** The card update put into the ACK of each card callback that started an execution. */
+	cardAnswer?: CardAnswerTemplate;
 }
 
 export interface FrameHandlerOptions {
@@ -101,7 +109,7 @@ export function createFrameHandler(
 		if (!settings.kinds.includes('cardCallbacks')) return { skip: 'card callbacks not chosen' };
 		const key = `card:${parsed.frame.headers.messageId}`;
 		if (!firstTime(key)) return { skip: 'duplicate card callback' };
-		return { start: streamCardCallbackItem(parsed.callback, { raw }), key };
+		return { start: buildCardCallbackItem(parsed.callback, { raw }), key };
 	}
 
 	function ackOf(parsed: Deliverable): StreamAck {
@@ -138,6 +146,10 @@ export function createFrameHandler(
 			return parsed.kind === 'event'
 				? streamEventAck(messageId, 'LATER', FRAME_FAILED_TEXT)
 				: streamErrorAck(messageId, 500, FRAME_FAILED_TEXT);
+		}
+		if (parsed.kind === 'cardCallback') {
+			const answer = cardCallbackAnswer(settings.cardAnswer, outcome.start as CardCallbackItem);
+			return streamCallbackAck(messageId, answer);
 		}
 		return ackOf(parsed);
 	};

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { CardCallbackData } from '../shared/cardCallback';
 import type { RobotCallbackBody } from '../shared/robotMessage';
 import { asObject, clip, parseJsonObject } from '../shared/values';
 import { streamEndpointProblem } from './endpoint';
@@ -69,11 +70,8 @@ export interface StreamEvent {
 	data: IDataObject;
 }
 
-/**
- * `data` of an interactive-card callback. Its fields are not in the protocol notes this code
- * was written from, so it is passed on as DingTalk sent it.
- */
-export type StreamCardCallback = IDataObject;
+/** `data` of an interactive-card callback (a button click); see CardCallbackData. */
+export type StreamCardCallback = CardCallbackData;
 
 /** A frame understood: one variant per payload. */
 export type ParsedStreamFrame =

@@ -1,7 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { buildEventItem, type EventItem } from '../shared/eventItem';
-import type { StreamCardCallback, StreamEvent } from './frames';
+import type { StreamEvent } from './frames';
 
 /**
  * The items of the Stream trigger come from the same builders as the HTTP trigger's, so a
@@ -20,12 +18,4 @@ export function streamEventItem(event: StreamEvent, options: { raw?: string } = 
 	if (event.eventBornTime) envelope.eventTime = event.eventBornTime;
 	if (event.eventCorpId) envelope.corpId = event.eventCorpId;
 	return buildEventItem({ ...event.data, ...envelope }, options);
-}
-
-/** A card callback is passed on as DingTalk sent it, with the frame's data text when asked for. */
-export function streamCardCallbackItem(
-	callback: StreamCardCallback,
-	options: { raw?: string } = {},
-): IDataObject {
-	return options.raw === undefined ? { ...callback } : { ...callback, raw: options.raw };
 }

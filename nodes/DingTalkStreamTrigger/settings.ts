@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { CardAnswerTemplate } from '../shared/cardCallback';
+import { toCardParamMap } from '../shared/cardVariables';
 import { MessageFieldError } from '../shared/fieldError';
 import { parseTextPattern, robotFiltersOf, selectedEventTypes } from '../shared/triggerFilters';
 import { DEFAULT_WATCHDOG_MS } from './connection';
@@ -18,6 +20,24 @@ export interface StreamTriggerParameters {
 function numberOf(value: unknown, fallback: number): number {
 	const number = typeof value === 'number' ? value : Number(value);
 	return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+/** Options → Card Update in Answer, checked at activation (the ACK cannot wait for a workflow). */
+function readCardAnswer(options: IDataObject): CardAnswerTemplate | undefined {
+	const publicVariables = toCardParamMap(
+		options.cardAnswerPublic,
+		'cardAnswerPublic',
+		'Card Update in Answer: For Everyone',
+	);
+	const privateVariables = toCardParamMap(
+		options.cardAnswerPrivate,
+		'cardAnswerPrivate',
+		'Card Update in Answer: For the Clicker',
+	);
+	if (Object.keys(publicVariables).length + Object.keys(privateVariables).length === 0) {
+		return undefined;
+	}
+	return { publicVariables, privateVariables };
 }
 
 /** Reads the node's parameters; a MessageFieldError names what to fix. */
@@ -48,6 +68,7 @@ export function readStreamSettings(
 		eventTypes: selectedEventTypes(parameters.eventTypes, parameters.customEventTypes),
 		dedupeMs: numberOf(options.dedupeMinutes, 10) * 60_000,
 		includeRaw: options.includeRaw === true,
+		cardAnswer: readCardAnswer(options),
 		watchdogMs: Math.max(10, numberOf(options.watchdogSeconds, DEFAULT_WATCHDOG_MS / 1000)) * 1000,
 	};
 }

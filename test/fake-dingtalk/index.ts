@@ -26,3 +26,11 @@ export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
 export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';
 export { StandInDirectory, STAND_IN_DIRECTORY_PATH } from './standInDirectory';
 export type { DirectoryRow } from './standInDirectory';
+export {
+	CARD_CREATE_AND_DELIVER_PATH,
+	CARD_ERROR_CODES,
+	CARD_INSTANCES_PATH,
+	CARD_WRITE_PERMISSION,
+	FakeCards,
+} from './cards';
+export type { CardClick, CardClickResult, FakeCard, FakeCardsOptions } from './cards';

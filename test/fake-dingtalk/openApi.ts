@@ -158,7 +158,7 @@ function randomId(bytes = 12): string {
 }
 
 /** A new-style OpenAPI error: HTTP 4xx with `{code, message, requestid}`. */
-function apiError(status: number, code: string, message: string): Reply {
+export function apiError(status: number, code: string, message: string): Reply {
 	return {
 		status,
 		json: { code, message, requestid: randomBytes(8).toString('hex').toUpperCase() },
@@ -313,7 +313,11 @@ export class FakeOpenApi implements FakeExtension {
 		return app;
 	}
 
-	private withApp(
+	/**
+	 * Runs `handle` for the app of the token in the x-acs-dingtalk-access-token header and the
+	 * JSON body, or answers the error DingTalk gives for a missing or bad token or body.
+	 */
+	withApp(
 		context: RequestContext,
 		handle: (app: FakeApp, body: Record<string, unknown>) => Reply,
 	): Reply {

@@ -98,20 +98,20 @@ function resolveConfig(options: SandboxOptions): SandboxConfig {
 	};
 }
 
-const json = (status: number, body: unknown): Reply => ({
+export const json = (status: number, body: unknown): Reply => ({
 	status,
 	json: body,
 	headers: { 'Cache-Control': 'no-store' },
 });
 
-type Handler = (context: RequestContext) => Reply | Promise<Reply>;
+export type Handler = (context: RequestContext) => Reply | Promise<Reply>;
 
 /**
  * Refuses requests whose Host is not loopback (DNS rebinding) and, for POSTs, anything but a JSON
  * body: a cross-site form cannot send application/json without a CORS preflight, which the fake
  * never allows.
  */
-function guarded(handle: Handler): Handler {
+export function guarded(handle: Handler): Handler {
 	return (context) => {
 		if (!isLoopbackHostHeader(context.headers.host)) {
 			return json(403, { error: 'The sandbox only answers on 127.0.0.1 or localhost.' });
@@ -126,7 +126,7 @@ function guarded(handle: Handler): Handler {
 	};
 }
 
-function readJsonObject(context: RequestContext): Record<string, unknown> | undefined {
+export function readJsonObject(context: RequestContext): Record<string, unknown> | undefined {
 	try {
 		const value: unknown = JSON.parse(context.rawBody.toString('utf8') || '{}');
 		return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -150,7 +150,7 @@ function signatureVariant(body: Record<string, unknown>): SignatureVariant | und
 /** The sandbox page and its endpoints; FakeDingTalk plugs it in when `options.sandbox` is set. */
 export function sandboxExtension(host: SandboxHost, options: SandboxOptions): FakeExtension {
 	const config = resolveConfig(options);
-	const page = sandboxPage(options.people);
+	const page = sandboxPage(options.people, options.cards === true);
 	let previousEvent: string | undefined;
 	const gateway: FakeStreamGateway | undefined = options.stream;
 	const streamProblem = gateway ? undefined : 'The sandbox was started without a Stream gateway.';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { CARDS_SCRIPT, CARDS_STYLE, cardsSection } from './sandboxCardsPage';
 import { escapeHtml } from './sandboxMarkdown';
 import type { SandboxPeople } from './types';
 
@@ -401,8 +402,13 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(people?: SandboxPeople): SandboxPage {
-	const body = BODY.replace('<!--people-->', people ? peopleSection(people) : '');
+export function sandboxPage(people?: SandboxPeople, cards = false): SandboxPage {
+	const body = BODY.replace(
+		'<!--people-->',
+		(cards ? cardsSection(people) : '') + (people ? peopleSection(people) : ''),
+	);
+	const script = cards ? SCRIPT + CARDS_SCRIPT : SCRIPT;
+	const style = cards ? STYLE + CARDS_STYLE : STYLE;
 	const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -410,9 +416,9 @@ export function sandboxPage(people?: SandboxPeople): SandboxPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DingTalk sandbox</title>
 <link rel="icon" href="data:,">
-<style>${STYLE}</style>
+<style>${style}</style>
 </head>
-<body>${body}<script>${SCRIPT}</script>
+<body>${body}<script>${script}</script>
 </body>
 </html>
 `;
@@ -421,7 +427,7 @@ export function sandboxPage(people?: SandboxPeople): SandboxPage {
 		headers: {
 			'Content-Security-Policy': [
 				"default-src 'none'",
-				`script-src 'sha256-${sha256Base64(SCRIPT)}'`,
+				`script-src 'sha256-${sha256Base64(script)}'`,
 				"style-src 'unsafe-inline'",
 				'img-src http: https: data:',
 				"connect-src 'self'",

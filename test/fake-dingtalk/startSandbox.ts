@@ -57,6 +57,8 @@ export interface StartSandboxOptions {
 	appRobotMessages?: () => readonly SandboxAppRobotMessage[];
 	/** The people of the contacts plugged in with use(), listed on the page. */
 	people?: SandboxPeople;
+	/** Show the interactive cards section (plug in `sandboxCards` after start). */
+	cards?: boolean;
 }
 
 export interface RunningSandbox {
@@ -98,6 +100,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			eventTriggerUrl: options.eventTriggerUrl,
 			appRobotMessages: options.appRobotMessages,
 			people: options.people,
+			cards: options.cards,
 			stream,
 		},
 	});

@@ -63,6 +63,11 @@ export interface SandboxOptions {
 	stream?: FakeStreamGateway;
 	/** The people of the sandbox's contacts, listed on the page for trying the Contact actions. */
 	people?: SandboxPeople;
+	/**
+	 * The page shows the interactive cards section; plug in `sandboxCards(cards, appKey)` too,
+	 * which serves what it reads and clicks.
+	 */
+	cards?: boolean;
 }
 
 /** One person of the sandbox organisation as the page lists them. */

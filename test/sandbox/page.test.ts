@@ -5,7 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DingTalkStreamTrigger } from '../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { clearDedupeCaches } from '../../nodes/shared/dedupe';
-import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeCards, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { sandboxCards } from '../fake-dingtalk/sandboxCards';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
 import { OK, postJson, signedSendUrl } from '../fake-dingtalk/testClient';
 import { activateTrigger, type ActivatedTrigger } from '../helpers/runTrigger';
@@ -120,6 +121,7 @@ if (missing) {
 		let gateway: FakeStreamGateway;
 		let streamBot: StandInStreamWorkflow | undefined;
 		let streamEvents: ActivatedTrigger | undefined;
+		let streamCards: ActivatedTrigger | undefined;
 		let browser: Browser;
 		let page: Page;
 		const pageProblems: string[] = [];
@@ -171,22 +173,23 @@ if (missing) {
 					robotTriggerUrl: robotTrigger.url,
 					eventTriggerUrl: eventTrigger.url,
 					stream: gateway,
+					cards: true,
 				},
 			});
 			// As startSandbox does: connections/open and the OpenAPI on one API Base URL.
 			fake.use(gateway);
-			fake.use(
-				new FakeOpenApi({
-					apps: [
-						{
-							appKey: credentials.appKey,
-							appSecret: credentials.appSecret,
-							groups: ['cidSandboxGroup0001=='],
-							users: ['sandbox-user-01'],
-						},
-					],
-				}),
-			);
+			const openApi = new FakeOpenApi({
+				apps: [
+					{
+						appKey: credentials.appKey,
+						appSecret: credentials.appSecret,
+						groups: ['cidSandboxGroup0001=='],
+						users: ['sandbox-user-01'],
+					},
+				],
+			});
+			const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway });
+			fake.use(openApi).use(cards).use(sandboxCards(cards, credentials.appKey));
 			base = await fake.start();
 
 			await send({
@@ -285,6 +288,7 @@ if (missing) {
 			await browser?.close();
 			await streamBot?.close();
 			await streamEvents?.close();
+			await streamCards?.close();
 			await gateway?.stop();
 			restoreWebSocket();
 			await fake?.stop();
@@ -506,6 +510,64 @@ if (missing) {
 					expect(await page.locator('#stream-pushes li').allTextContents()).toEqual([
 						'Event user_add_org: ACK 200 SUCCESS',
 						'Message /help: ACK 200',
+					]),
+				);
+			});
+
+			it('shows a sent interactive card and a stand-in click updates it through the trigger’s answer', async () => {
+				streamCards = await activateTrigger({
+					nodeType: new DingTalkStreamTrigger(),
+					typeName: 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger',
+					parameters: {
+						receive: ['cardCallbacks'],
+						options: { cardAnswerPublic: '{"status": "Done by {userId}"}' },
+					},
+					credentials: appCredentials(),
+					nodeId: 'stream-cards-trigger',
+				});
+				const token = (
+					await postJson(`${base}/v1.0/oauth2/accessToken`, {
+						appKey: credentials.appKey,
+						appSecret: credentials.appSecret,
+					})
+				).json.accessToken as string;
+				const created = await fetch(`${base}/v1.0/card/instances/createAndDeliver`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', 'x-acs-dingtalk-access-token': token },
+					body: JSON.stringify({
+						cardTemplateId: 'sandbox-alert.schema',
+						outTrackId: 'alert-card-1',
+						callbackType: 'STREAM',
+						cardData: { cardParamMap: { title: 'Disk full on <b>db-1</b>', status: 'firing' } },
+						openSpaceId: 'dtv1.card//IM_GROUP.cidSandboxGroup0001==',
+						imGroupOpenDeliverModel: { robotCode: credentials.appKey },
+					}),
+				});
+				expect(created.status).toBe(200);
+				const card = page.locator('#cards-list .icard');
+				await eventually(async () => expect(await card.count()).toBe(1));
+				expect(await card.locator('dd').allTextContents()).toEqual([
+					'Disk full on <b>db-1</b>',
+					'firing',
+				]);
+				await page.locator('#cards-params').fill('{"action": "ack"}');
+				await card.locator('button').click();
+				await eventually(async () =>
+					expect(await page.locator('#cards-result .headline').textContent()).toBe(
+						'Trigger ACKed 200',
+					),
+				);
+				expect(streamCards.emitted[0]).toEqual([
+					expect.objectContaining({
+						userId: 'sandbox-user-01',
+						outTrackId: 'alert-card-1',
+						params: { action: 'ack' },
+					}),
+				]);
+				await eventually(async () =>
+					expect(await card.locator('dd').allTextContents()).toEqual([
+						'Disk full on <b>db-1</b>',
+						'Done by sandbox-user-01',
 					]),
 				);
 			});

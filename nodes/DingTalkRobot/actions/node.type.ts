@@ -18,7 +18,9 @@ export type DingTalkRobotType = {
 		| 'reply'
 		| 'uploadMedia'
 		| 'downloadFile'
-		| 'sendAndWait';
+		| 'sendAndWait'
+		| 'sendCard'
+		| 'updateCard';
 	contact:
 		| 'getUser'
 		| 'getUserByMobile'

@@ -43,6 +43,9 @@ export interface RetryOptions {
 /** The hint for an errcode of the older API. */
 export type ErrcodeDescriber = (errcode: number, subCode?: string, subMsg?: string) => string;
 
+/** The hint for a code of the new-style API, for APIs with codes of their own (cards). */
+export type CodeDescriber = (code: string, statusCode: number, message: string) => string;
+
 /** How one answer is to be treated. */
 export type Verdict = 'ok' | 'auth' | 'throttled' | 'failed';
 
@@ -92,6 +95,7 @@ function openApiFailure(
 	reply: DingTalkReply,
 	what: string,
 	describeErrcode: ErrcodeDescriber = describeUploadError,
+	describeCode: CodeDescriber = (code, statusCode) => describeOpenApiError(code, statusCode).hint,
 ) {
 	const { body, statusCode } = reply;
 	const code = String(
@@ -102,7 +106,7 @@ function openApiFailure(
 	const hint =
 		body.code === undefined && body.errcode !== undefined
 			? describeErrcode(Number(body.errcode), body.sub_code as string, body.sub_msg as string)
-			: describeOpenApiError(code, statusCode).hint;
+			: describeCode(code, statusCode, dingTalkMessage);
 	return {
 		message: `${what}: ${dingTalkMessage || 'no message'} (${code})`,
 		hint,
@@ -184,10 +188,28 @@ export class OpenApiClient {
 	async post(
 		path: string,
 		body: IDataObject,
-		options: RetryOptions & { what: string },
+		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
+	): Promise<IDataObject> {
+		return await this.sendJson('POST', path, body, options);
+	}
+
+	/** PUTs JSON to a new-style endpoint (e.g. the update of a card instance). */
+	async put(
+		path: string,
+		body: IDataObject,
+		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
+	): Promise<IDataObject> {
+		return await this.sendJson('PUT', path, body, options);
+	}
+
+	private async sendJson(
+		method: 'POST' | 'PUT',
+		path: string,
+		body: IDataObject,
+		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
 	): Promise<IDataObject> {
 		return await this.withAccessToken(options, async (token) => {
-			const request = postJson(this.app.apiBaseUrl, path, body);
+			const request = { ...postJson(this.app.apiBaseUrl, path, body), method };
 			request.headers = { ...request.headers, [ACCESS_TOKEN_HEADER]: token };
 			return await this.context.helpers.httpRequest(request);
 		});
@@ -263,11 +285,16 @@ export class OpenApiClient {
 		};
 	}
 
-	fail(reply: DingTalkReply, what: string, describeErrcode?: ErrcodeDescriber) {
+	fail(
+		reply: DingTalkReply,
+		what: string,
+		describeErrcode?: ErrcodeDescriber,
+		describeCode?: CodeDescriber,
+	) {
 		return dingTalkError(
 			this.context.getNode(),
 			this.itemIndex,
-			openApiFailure(reply, what, describeErrcode),
+			openApiFailure(reply, what, describeErrcode, describeCode),
 			[...this.sent],
 		);
 	}
@@ -299,6 +326,7 @@ export class OpenApiClient {
 			what: string;
 			judge?: (reply: DingTalkReply) => Verdict;
 			describeErrcode?: ErrcodeDescriber;
+			describeCode?: CodeDescriber;
 		},
 		send: (accessToken: string) => Promise<unknown>,
 	): Promise<IDataObject> {
@@ -323,7 +351,7 @@ export class OpenApiClient {
 				retries++;
 				continue;
 			}
-			throw this.fail(reply, options.what, options.describeErrcode);
+			throw this.fail(reply, options.what, options.describeErrcode, options.describeCode);
 		}
 	}
 

@@ -1,4 +1,5 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { DingTalkStreamTrigger } from '../../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { openStreamClients } from '../../../nodes/DingTalkStreamTrigger/openClients';
@@ -270,7 +271,21 @@ describe('DingTalk Stream Trigger node', () => {
 		const trigger = await activate({ receive: ['cardCallbacks'] });
 		const messageId = gateway.pushCardCallback({ outTrackId: 'card-1', value: '{"ok":true}' });
 		expect((await gateway.waitForAck(messageId)).code).toBe(200);
-		expect(trigger.emitted).toEqual([[{ outTrackId: 'card-1', value: '{"ok":true}' }]]);
+		expect(trigger.emitted).toEqual([
+			[
+				{
+					outTrackId: 'card-1',
+					value: '{"ok":true}',
+					userId: '',
+					spaceType: '',
+					spaceId: '',
+					corpId: '',
+					actionIds: [],
+					actionId: '',
+					params: {},
+				},
+			],
+		]);
 		gateway.sendRaw(
 			JSON.stringify({
 				specVersion: '1.0',
@@ -285,6 +300,72 @@ describe('DingTalk Stream Trigger node', () => {
 		);
 		expect((await gateway.waitForAck('dyn-1')).code).toBe(404);
 		expect(trigger.emitted).toHaveLength(1);
+	});
+
+	it('emits who clicked which button and answers with the card update of the options', async () => {
+		const trigger = await activate({
+			receive: ['cardCallbacks'],
+			options: {
+				cardAnswerPublic: '{"status": "Done by {userId}", "step": 3}',
+				cardAnswerPrivate: { note: 'You chose {params.action}' },
+			},
+		});
+		const messageId = gateway.pushCardCallback({
+			type: 'actionCallback',
+			userId: 'manager42',
+			outTrackId: 'deploy-7',
+			spaceType: 'IM_GROUP',
+			spaceId: 'cidOps==',
+			content: JSON.stringify({
+				cardPrivateData: { actionIds: ['approve'], params: { action: 'agree' } },
+			}),
+		});
+		const ack = await gateway.waitForAck(messageId);
+		expect(ack.code).toBe(200);
+		expect(JSON.parse(ack.data as string)).toEqual({
+			response: {
+				cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+				cardData: { cardParamMap: { status: 'Done by manager42', step: '3' } },
+				userPrivateData: { cardParamMap: { note: 'You chose agree' } },
+			},
+		});
+		expect(trigger.emitted[0][0]).toMatchObject({
+			userId: 'manager42',
+			outTrackId: 'deploy-7',
+			actionId: 'approve',
+			params: { action: 'agree' },
+		});
+	});
+
+	it('offers Card Update in Answer only while Receive has Card Callbacks', () => {
+		const description = new DingTalkStreamTrigger().description;
+		const options = description.properties.find((property) => property.name === 'options')!;
+		for (const name of ['cardAnswerPublic', 'cardAnswerPrivate']) {
+			const option = (options.options as INodeProperties[]).find((entry) => entry.name === name)!;
+			const shown = (receive: string[]) =>
+				NodeHelpers.displayParameter({}, option, null, description, { receive, options: {} });
+			expect([shown(['robotMessages', 'cardCallbacks']), shown(['robotMessages'])]).toEqual([
+				true,
+				false,
+			]);
+		}
+	});
+
+	it('answers a card callback with no update when the options have none', async () => {
+		await activate({ receive: ['cardCallbacks'] });
+		const ack = await gateway.waitForAck(gateway.pushCardCallback({ outTrackId: 'c' }));
+		expect(JSON.parse(ack.data as string)).toEqual({ response: null });
+	});
+
+	it('fails activation naming the option when the card update is not a JSON object', async () => {
+		const error = await activate({
+			receive: ['cardCallbacks'],
+			options: { cardAnswerPublic: '{"status": ' },
+		}).catch((caught: Error) => caught);
+		expect((error as Error).message).toContain(
+			'"Card Update in Answer: For Everyone" is not valid JSON',
+		);
+		expect(gateway.opens).toHaveLength(0);
 	});
 
 	it('fails activation with what to fix when DingTalk refuses the credentials', async () => {

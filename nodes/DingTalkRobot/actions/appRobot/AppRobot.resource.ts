@@ -4,16 +4,20 @@ import type { ResourceOperations } from '../node.type';
 import * as downloadFile from './downloadFile.operation';
 import * as reply from './reply.operation';
 import * as sendAndWait from './sendAndWait.operation';
+import * as sendCard from './sendCard.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
+import * as updateCard from './updateCard.operation';
 import * as uploadMedia from './uploadMedia.operation';
 
 export const operations: ResourceOperations<'appRobot'> = {
 	downloadFile,
 	reply,
 	sendAndWait: { ...sendAndWait, runsOnce: true },
+	sendCard,
 	sendToGroup,
 	sendToUsers,
+	updateCard,
 	uploadMedia,
 };
 
@@ -54,6 +58,13 @@ export const description: INodeProperties[] = [
 				action: 'Send an app robot card and wait for a response',
 			},
 			{
+				name: 'Send Interactive Card',
+				value: 'sendCard',
+				description:
+					'Send an interactive card (互动卡片) of a template to a group, people or as a reply; its buttons can call back over Stream',
+				action: 'Send an interactive card',
+			},
+			{
 				name: 'Send to Group',
 				value: 'sendToGroup',
 				description: 'Send a message to a group the robot is in',
@@ -64,6 +75,12 @@ export const description: INodeProperties[] = [
 				value: 'sendToUsers',
 				description: 'Send a message to people in their 1:1 chat with the robot',
 				action: 'Send a message to users',
+			},
+			{
+				name: 'Update Card',
+				value: 'updateCard',
+				description: 'Change the variables of a sent interactive card, for everyone or per person',
+				action: 'Update an interactive card',
 			},
 			{
 				name: 'Upload Media',
@@ -78,7 +95,9 @@ export const description: INodeProperties[] = [
 	...downloadFile.description,
 	...reply.description,
 	...sendAndWait.description,
+	...sendCard.description,
 	...sendToGroup.description,
 	...sendToUsers.description,
+	...updateCard.description,
 	...uploadMedia.description,
 ];

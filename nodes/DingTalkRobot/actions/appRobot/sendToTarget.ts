@@ -252,7 +252,7 @@ async function replyThroughSession(
 }
 
 /** Where a reply goes through the OpenAPI: the group of the message, or its sender's 1:1 chat. */
-function conversationOf(
+export function conversationOf(
 	incoming: RobotMessageReference,
 ): Extract<AppRobotTarget, { to: 'group' | 'users' }> {
 	if (incoming.conversationType === 'group') {

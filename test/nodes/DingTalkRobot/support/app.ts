@@ -12,9 +12,10 @@ import type {
 } from 'n8n-workflow';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { FakeContacts, FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
+import { FakeCards, FakeContacts, FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
 import type {
 	FakeApp,
+	FakeCardsOptions,
 	FakeContactsOptions,
 	FakeDingTalkOptions,
 	FakeOpenApiOptions,
@@ -26,7 +27,14 @@ export const TOKEN_PATH = '/v1.0/oauth2/accessToken';
 export const GROUP_PATH = '/v1.0/robot/groupMessages/send';
 export const BATCH_PATH = '/v1.0/robot/oToMessages/batchSend';
 
-export type AppOperation = 'sendToGroup' | 'sendToUsers' | 'reply' | 'uploadMedia' | 'downloadFile';
+export type AppOperation =
+	| 'sendToGroup'
+	| 'sendToUsers'
+	| 'reply'
+	| 'uploadMedia'
+	| 'downloadFile'
+	| 'sendCard'
+	| 'updateCard';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;
@@ -47,6 +55,7 @@ export interface TestServer {
 	fake: FakeDingTalk;
 	openApi: FakeOpenApi;
 	contacts: FakeContacts;
+	cards: FakeCards;
 }
 
 let counter = 0;
@@ -57,6 +66,7 @@ export function useFakeOpenApi(
 		fake?: FakeDingTalkOptions;
 		openApi?: FakeOpenApiOptions;
 		contacts?: FakeContactsOptions;
+		cards?: FakeCardsOptions;
 	} = {},
 ): () => TestServer {
 	let server: TestServer | undefined;
@@ -64,10 +74,12 @@ export function useFakeOpenApi(
 		const fake = new FakeDingTalk(options.fake);
 		const openApi = new FakeOpenApi(options.openApi);
 		const contacts = new FakeContacts(openApi, options.contacts);
+		const cards = new FakeCards(openApi, options.cards);
 		fake.use(openApi);
 		fake.use(contacts);
+		fake.use(cards);
 		await fake.start();
-		server = { fake, openApi, contacts };
+		server = { fake, openApi, contacts, cards };
 	});
 	afterAll(async () => {
 		await server?.fake.stop();

@@ -96,7 +96,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the six App Robot operations', () => {
+	it('has the eight App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
@@ -106,8 +106,10 @@ describe('node description', () => {
 			'downloadFile',
 			'reply',
 			'sendAndWait',
+			'sendCard',
 			'sendToGroup',
 			'sendToUsers',
+			'updateCard',
 			'uploadMedia',
 		]);
 	});
