@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { FakeCards } from '../test/fake-dingtalk/cards';
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
+import { FakeRobotRecall } from '../test/fake-dingtalk/robotRecall';
 import {
 	SANDBOX_DEPARTMENTS,
 	SANDBOX_HR_ROWS,
@@ -256,6 +257,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		sandbox.fake.use(
 			new FakeContacts(openApi, { departments: SANDBOX_DEPARTMENTS, users: sandboxUsers() }),
 		);
+		sandbox.fake.use(new FakeRobotRecall(openApi));
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
 		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);

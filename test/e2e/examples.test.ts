@@ -91,6 +91,51 @@ function expectHelpReply(fake: FakeDingTalk, listed: string): void {
 }
 
 const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
+	'alert-recall-on-resolve.json': async ({ run, postToWebhook, fake, openApi }) => {
+		const alert = { alertId: 'db-1-disk', title: 'Disk almost full', content: 'db-1 /var at 93%' };
+		const firing = await run(() => postToWebhook({ ...alert, status: 'firing' }));
+		expect(firing.execution.status).toBe('success');
+		expect(openApi.messages).toMatchObject([
+			{ via: 'group', openConversationId: 'cidSandboxGroup0001==', msgKey: 'sampleMarkdown' },
+		]);
+		const [posted] = openApi.messages;
+		expect(firing.result.body).toMatchObject({
+			alertId: 'db-1-disk',
+			processQueryKey: posted.processQueryKey,
+		});
+		expect(posted.recalledAt).toBeUndefined();
+
+		const resolved = await run(() => postToWebhook({ alertId: 'db-1-disk', status: 'resolved' }));
+		expect(resolved.execution.status).toBe('success');
+		expect(resolved.result.body).toEqual({
+			alertId: 'db-1-disk',
+			recalled: true,
+			successResult: [posted.processQueryKey],
+			failedResult: {},
+		});
+		const recalls = fake.requests.filter(
+			(request) => request.path === '/v1.0/robot/groupMessages/recall',
+		);
+		expect(recalls.map((request) => JSON.parse(request.rawBody))).toEqual([
+			{
+				robotCode: expect.any(String),
+				openConversationId: 'cidSandboxGroup0001==',
+				processQueryKeys: [posted.processQueryKey],
+			},
+		]);
+		expect(posted.recalledAt).toEqual(expect.any(Number));
+		// The sandbox page shows the message as recalled.
+		const page = (await (await fetch(`${fake.baseUrl}/sandbox/messages`)).json()) as {
+			messages: Array<{ recalled: boolean; html: string }>;
+		};
+		expect(page.messages[0]).toMatchObject({ recalled: true });
+		expect(page.messages[0].html).toContain('The robot recalled this message');
+
+		// The key is forgotten: resolving again recalls nothing.
+		const again = await run(() => postToWebhook({ alertId: 'db-1-disk', status: 'resolved' }));
+		expect(again.result.body).toMatchObject({ alertId: 'db-1-disk', recalled: false });
+	},
+
 	'alert-relay.json': async ({ run, postToWebhook, fake }) => {
 		const withLink = await run(() =>
 			postToWebhook({

@@ -50,6 +50,7 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 
 /** The examples examples/README.md documents; any further file is checked too. */
 const DOCUMENTED = [
+	'alert-recall-on-resolve.json',
 	'alert-relay.json',
 	'approval-before-deploy.json',
 	'command-bot-long-job.json',

@@ -22,6 +22,7 @@ export type {
 	StoredMedia,
 } from './openApi';
 export type { FakeExtension } from './routing';
+export { FakeRobotRecall, RECALL_FAILURES, ROBOT_SEND_PERMISSION } from './robotRecall';
 export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
 export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';
 export { StandInDirectory, STAND_IN_DIRECTORY_PATH } from './standInDirectory';

@@ -46,6 +46,8 @@ export interface AppRobotMessage {
 	msgParam: Record<string, unknown>;
 	processQueryKey: string;
 	receivedAt: number;
+	/** When the robot recalled it (robotRecall.ts); DingTalk then shows it as recalled. */
+	recalledAt?: number;
 }
 
 export interface StoredMedia {
@@ -168,6 +170,21 @@ export function apiError(status: number, code: string, message: string): Reply {
 /** An older oapi error: HTTP 200 with a non-zero errcode. */
 function oapiError(errcode: number, errmsg: string): Reply {
 	return { status: 200, json: { errcode, errmsg } };
+}
+
+/**
+ * DingTalk's refusal of an API the app has no permission for, when the fake app lists its
+ * permissions and `permission` is not among them: HTTP 403 naming the permission.
+ */
+export function permissionRefusal(app: FakeApp, permission: string): Reply | undefined {
+	if (!app.permissions || app.permissions.includes(permission)) return undefined;
+	const reply = apiError(
+		403,
+		'Forbidden.AccessDenied.AccessTokenPermissionDenied',
+		`应用尚未开通所需的权限：[${permission}]`,
+	) as { status: number; json: Record<string, unknown> };
+	reply.json.accessdenieddetail = { requiredScopes: [permission] };
+	return reply;
 }
 
 function header(context: RequestContext, name: string): string | undefined {
@@ -331,7 +348,7 @@ export class FakeOpenApi implements FakeExtension {
 		return handle(app, body);
 	}
 
-	private checkRobotCode(app: FakeApp, robotCode: unknown): Reply | undefined {
+	checkRobotCode(app: FakeApp, robotCode: unknown): Reply | undefined {
 		if (typeof robotCode !== 'string' || robotCode === '') {
 			return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
 		}

@@ -32,6 +32,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; gap: 16px; pa
 .meta { display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; color: var(--muted); font-size: 12px; margin-bottom: 4px; }
 .meta .msgtype { background: #e8f3ff; color: var(--blue); border-radius: 3px; padding: 0 5px; }
 .meta .notification::before { content: "Notification: "; }
+.bubble.recalled { color: #8f959e; font-style: italic; background: #f2f3f5; }
 .bubble { display: block; background: #fff; border-radius: 0 8px 8px 8px; padding: 10px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.06); overflow-wrap: anywhere; }
 .bubble.markdown h1, .bubble.markdown h2, .bubble.markdown h3, .card-text h1, .card-text h2, .card-text h3 { margin: 4px 0 6px; line-height: 1.3; }
 .bubble.markdown h1, .card-text h1 { font-size: 20px; } .bubble.markdown h2, .card-text h2 { font-size: 18px; }
@@ -108,7 +109,9 @@ async function refresh() {
 		const response = await fetch('/sandbox/messages', { cache: 'no-store' });
 		const data = await response.json();
 		const newest = data.messages[0];
-		const signature = data.total + ':' + (newest ? newest.id + ':' + newest.receivedAt : '');
+		const recalled = data.messages.filter((message) => message.recalled).length;
+		const signature =
+			data.total + ':' + recalled + ':' + (newest ? newest.id + ':' + newest.receivedAt : '');
 		if (signature !== shown) {
 			shown = signature;
 			byId('messages').innerHTML = data.messages.length

@@ -97,6 +97,8 @@ export interface SandboxAppRobotMessage {
 	receivedAt: number;
 	openConversationId?: string;
 	userId?: string;
+	/** When the robot recalled the message: the page then shows it as recalled. */
+	recalledAt?: number;
 }
 
 export interface NotifiedPeople {

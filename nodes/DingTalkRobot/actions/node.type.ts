@@ -20,7 +20,8 @@ export type DingTalkRobotType = {
 		| 'downloadFile'
 		| 'sendAndWait'
 		| 'sendCard'
-		| 'updateCard';
+		| 'updateCard'
+		| 'recall';
 	contact:
 		| 'getUser'
 		| 'getUserByMobile'

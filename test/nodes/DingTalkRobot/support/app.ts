@@ -12,7 +12,13 @@ import type {
 } from 'n8n-workflow';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { FakeCards, FakeContacts, FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
+import {
+	FakeCards,
+	FakeContacts,
+	FakeDingTalk,
+	FakeOpenApi,
+	FakeRobotRecall,
+} from '../../../fake-dingtalk';
 import type {
 	FakeApp,
 	FakeCardsOptions,
@@ -34,7 +40,8 @@ export type AppOperation =
 	| 'uploadMedia'
 	| 'downloadFile'
 	| 'sendCard'
-	| 'updateCard';
+	| 'updateCard'
+	| 'recall';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;
@@ -78,6 +85,7 @@ export function useFakeOpenApi(
 		fake.use(openApi);
 		fake.use(contacts);
 		fake.use(cards);
+		fake.use(new FakeRobotRecall(openApi));
 		await fake.start();
 		server = { fake, openApi, contacts, cards };
 	});

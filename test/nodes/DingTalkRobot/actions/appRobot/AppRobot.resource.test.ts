@@ -96,7 +96,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the eight App Robot operations', () => {
+	it('has the nine App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
@@ -104,6 +104,7 @@ describe('node description', () => {
 		)!;
 		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
 			'downloadFile',
+			'recall',
 			'reply',
 			'sendAndWait',
 			'sendCard',
