@@ -18,6 +18,7 @@ import {
 	sandboxUsers,
 } from '../test/fake-dingtalk/sandboxPeople';
 import { sandboxCards } from '../test/fake-dingtalk/sandboxCards';
+import { FakeTodo } from '../test/fake-dingtalk/todo';
 import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
@@ -90,6 +91,8 @@ export interface DevEnvironment {
 	n8n: N8nInstance;
 	sandbox: RunningSandbox;
 	openApi: FakeOpenApi;
+	/** The to-dos workflows created in the sandbox. */
+	todo: FakeTodo;
 	/** The stand-in for the examples' HR system. */
 	hrDirectory: StandInDirectory;
 	state: DevState;
@@ -254,10 +257,14 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
 		sandbox.fake.use(cards);
 		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
-		sandbox.fake.use(
-			new FakeContacts(openApi, { departments: SANDBOX_DEPARTMENTS, users: sandboxUsers() }),
-		);
+		const contacts = new FakeContacts(openApi, {
+			departments: SANDBOX_DEPARTMENTS,
+			users: sandboxUsers(),
+		});
+		sandbox.fake.use(contacts);
 		sandbox.fake.use(new FakeRobotRecall(openApi));
+		const todo = new FakeTodo(openApi, contacts);
+		sandbox.fake.use(todo);
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
 		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);
@@ -297,6 +304,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			n8n,
 			sandbox,
 			openApi,
+			todo,
 			hrDirectory,
 			state,
 			examples,

@@ -12,6 +12,7 @@ import type {
 import * as appRobot from './actions/appRobot/AppRobot.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as message from './actions/message/Message.resource';
+import * as todo from './actions/todo/Todo.resource';
 import { router } from './actions/router';
 import { sendAndWaitWebhook } from './actions/sendAndWait/webhook';
 import { operationSubtitle } from './subtitle';
@@ -27,7 +28,12 @@ const resumeWebhook = (httpMethod: 'GET' | 'POST'): IWebhookDescription => ({
 	isFullPath: true,
 });
 
-const operations = [...message.description, ...appRobot.description, ...contact.description];
+const operations = [
+	...message.description,
+	...appRobot.description,
+	...contact.description,
+	...todo.description,
+];
 
 // Not a trigger: its webhooks are the resume URLs n8n serves while a Send and Wait execution
 // waits; nothing is registered at DingTalk, so there are no webhookMethods.
@@ -43,7 +49,7 @@ export class DingTalkRobot implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(operations),
 		description:
-			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments',
+			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments; create and complete to-dos',
 		defaults: { name: 'DingTalk Robot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -58,12 +64,12 @@ export class DingTalkRobot implements INodeType {
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo'] } },
 			},
 			{
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo'] } },
 			},
 		],
 		properties: [
@@ -91,6 +97,12 @@ export class DingTalkRobot implements INodeType {
 						value: 'contact',
 						description:
 							'People and departments of the organisation (通讯录), read with the internal app’s credential',
+					},
+					{
+						name: 'To-Do',
+						value: 'todo',
+						description:
+							'DingTalk to-dos (待办) for people: create, complete, update, get and delete them',
 					},
 				],
 				default: 'message',

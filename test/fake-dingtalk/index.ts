@@ -22,6 +22,8 @@ export type {
 	StoredMedia,
 } from './openApi';
 export type { FakeExtension } from './routing';
+export { FakeTodo, MAX_TODO_DESCRIPTION, MAX_TODO_SUBJECT, TODO_PERMISSIONS } from './todo';
+export type { FakeTodoTask } from './todo';
 export { FakeRobotRecall, RECALL_FAILURES, ROBOT_SEND_PERMISSION } from './robotRecall';
 export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
 export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';

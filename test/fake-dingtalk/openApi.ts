@@ -330,6 +330,16 @@ export class FakeOpenApi implements FakeExtension {
 		return app;
 	}
 
+	/** The app of a new-style request (token in the x-acs-dingtalk-access-token header), or the refusal. */
+	appOfHeaderToken(context: RequestContext): FakeApp | Reply {
+		const app = this.appOfToken(header(context, TOKEN_HEADER), context.now);
+		if (app === 'missing') {
+			return apiError(400, 'AuthenticationFailed.MissingParameter', `缺少参数 ${TOKEN_HEADER}`);
+		}
+		if (app === 'invalid') return apiError(400, 'InvalidAuthentication', '不合法的access_token');
+		return app;
+	}
+
 	/**
 	 * Runs `handle` for the app of the token in the x-acs-dingtalk-access-token header and the
 	 * JSON body, or answers the error DingTalk gives for a missing or bad token or body.
@@ -338,11 +348,8 @@ export class FakeOpenApi implements FakeExtension {
 		context: RequestContext,
 		handle: (app: FakeApp, body: Record<string, unknown>) => Reply,
 	): Reply {
-		const app = this.appOfToken(header(context, TOKEN_HEADER), context.now);
-		if (app === 'missing') {
-			return apiError(400, 'AuthenticationFailed.MissingParameter', `缺少参数 ${TOKEN_HEADER}`);
-		}
-		if (app === 'invalid') return apiError(400, 'InvalidAuthentication', '不合法的access_token');
+		const app = this.appOfHeaderToken(context);
+		if ('status' in app) return app;
 		const body = parseJsonBody(context);
 		if (!body) return apiError(400, 'InvalidParameter', '请求体不是合法的JSON');
 		return handle(app, body);

@@ -29,6 +29,7 @@ export type DingTalkRobotType = {
 		| 'listDepartmentUsers'
 		| 'getDepartment'
 		| 'listSubDepartments';
+	todo: 'create' | 'update' | 'get' | 'delete';
 };
 
 export type DingTalkRobotResource = keyof DingTalkRobotType;

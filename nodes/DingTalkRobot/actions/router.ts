@@ -6,6 +6,7 @@ import type { DingTalkErrorContext } from '../transport/errors';
 import * as appRobot from './appRobot/AppRobot.resource';
 import * as contact from './contact/Contact.resource';
 import * as message from './message/Message.resource';
+import * as todo from './todo/Todo.resource';
 import type { DingTalkRobotResource, ItemResult, Operation, ResourceOperations } from './node.type';
 import { NodeRun } from './nodeRun';
 
@@ -13,6 +14,7 @@ const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
 	message: message.operations,
 	appRobot: appRobot.operations,
 	contact: contact.operations,
+	todo: todo.operations,
 };
 
 function isResource(value: string): value is DingTalkRobotResource {

@@ -18,6 +18,7 @@ import {
 	FakeDingTalk,
 	FakeOpenApi,
 	FakeRobotRecall,
+	FakeTodo,
 } from '../../../fake-dingtalk';
 import type {
 	FakeApp,
@@ -63,6 +64,7 @@ export interface TestServer {
 	openApi: FakeOpenApi;
 	contacts: FakeContacts;
 	cards: FakeCards;
+	todo: FakeTodo;
 }
 
 let counter = 0;
@@ -86,8 +88,10 @@ export function useFakeOpenApi(
 		fake.use(contacts);
 		fake.use(cards);
 		fake.use(new FakeRobotRecall(openApi));
+		const todo = new FakeTodo(openApi, contacts);
+		fake.use(todo);
 		await fake.start();
-		server = { fake, openApi, contacts, cards };
+		server = { fake, openApi, contacts, cards, todo };
 	});
 	afterAll(async () => {
 		await server?.fake.stop();
