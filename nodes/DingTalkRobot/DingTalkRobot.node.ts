@@ -9,6 +9,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import * as approval from './actions/approval/Approval.resource';
 import * as appRobot from './actions/appRobot/AppRobot.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as message from './actions/message/Message.resource';
@@ -33,6 +34,7 @@ const operations = [
 	...appRobot.description,
 	...contact.description,
 	...todo.description,
+	...approval.description,
 ];
 
 // Not a trigger: its webhooks are the resume URLs n8n serves while a Send and Wait execution
@@ -49,7 +51,7 @@ export class DingTalkRobot implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(operations),
 		description:
-			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments; create and complete to-dos',
+			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments; create and complete to-dos; start OA approvals',
 		defaults: { name: 'DingTalk Robot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -64,12 +66,12 @@ export class DingTalkRobot implements INodeType {
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			},
 			{
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			},
 		],
 		properties: [
@@ -79,6 +81,7 @@ export class DingTalkRobot implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				// Custom robot first: most users come for it, and the node panel lists actions in this order.
+				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
 					{
 						name: 'Custom Robot Message',
@@ -103,6 +106,12 @@ export class DingTalkRobot implements INodeType {
 						value: 'todo',
 						description:
 							'DingTalk to-dos (待办) for people: create, complete, update, get and delete them',
+					},
+					{
+						name: 'Approval',
+						value: 'approval',
+						description:
+							'DingTalk OA approvals (审批): start one with form values, get its result, list, comment',
 					},
 				],
 				default: 'message',

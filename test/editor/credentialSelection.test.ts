@@ -35,6 +35,7 @@ describe('which credential the editor shows', () => {
 		[{ resource: 'appRobot', operation: 'recall' }, ['dingTalkAppApi']],
 		[{ resource: 'todo', operation: 'create' }, ['dingTalkAppApi']],
 		[{ resource: 'todo', operation: 'update' }, ['dingTalkAppApi']],
+		[{ resource: 'approval', operation: 'start' }, ['dingTalkAppApi']],
 		[{}, ['dingTalkRobotApi']],
 	])('saved parameters %j show %j', (saved, expected) => {
 		expect(shownCredentials(saved as INodeParameters)).toEqual(expected);

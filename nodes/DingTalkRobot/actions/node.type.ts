@@ -30,6 +30,7 @@ export type DingTalkRobotType = {
 		| 'getDepartment'
 		| 'listSubDepartments';
 	todo: 'create' | 'update' | 'get' | 'delete';
+	approval: 'start' | 'get' | 'listIds' | 'addComment';
 };
 
 export type DingTalkRobotResource = keyof DingTalkRobotType;

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 
 import { MessageFieldError } from '../domain/robotMessage';
 import type { DingTalkErrorContext } from '../transport/errors';
+import * as approval from './approval/Approval.resource';
 import * as appRobot from './appRobot/AppRobot.resource';
 import * as contact from './contact/Contact.resource';
 import * as message from './message/Message.resource';
@@ -15,6 +16,7 @@ const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
 	appRobot: appRobot.operations,
 	contact: contact.operations,
 	todo: todo.operations,
+	approval: approval.operations,
 };
 
 function isResource(value: string): value is DingTalkRobotResource {

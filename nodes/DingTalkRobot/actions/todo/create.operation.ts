@@ -2,6 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { createTodo } from '../../transport/todo';
+import { readTimestamp } from '../../domain/timestamp';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import { openApiClient, readRetryOptions } from '../openApiItem';
@@ -10,7 +11,6 @@ import {
 	definedFields,
 	readDescription,
 	readDetailUrl,
-	readDueTime,
 	readPriority,
 	readSubject,
 } from './todoFields';
@@ -133,7 +133,7 @@ export async function execute(
 	const subject = readSubject(this.getNodeParameter('subject', itemIndex, ''));
 	const text = {
 		description: readDescription(fields.description),
-		dueTime: readDueTime(fields.dueTime),
+		dueTime: readTimestamp(fields.dueTime),
 		priority: readPriority(fields.priority),
 		detailUrl: readDetailUrl(fields),
 	};

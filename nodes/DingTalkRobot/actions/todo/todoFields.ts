@@ -36,27 +36,6 @@ export function readDescription(value: unknown, field = 'description'): string |
 	return limited(String(value), field, 'Description', MAX_DESCRIPTION_LENGTH);
 }
 
-/** A date and time (ISO text, a JS date, or milliseconds) as DingTalk's milliseconds. */
-export function readDueTime(value: unknown, field = 'dueTime'): number | undefined {
-	if (isBlank(value)) return undefined;
-	const millis =
-		typeof value === 'number'
-			? value
-			: value instanceof Date
-				? value.getTime()
-				: /^\d+$/.test(String(value).trim())
-					? Number(String(value).trim())
-					: Date.parse(String(value));
-	if (!Number.isFinite(millis)) {
-		throw new MessageFieldError(
-			field,
-			`"Due Time" is not a date and time: ${String(value).slice(0, 60)}`,
-			'Pick a date, or give an ISO date such as 2026-12-31T18:00:00+08:00 or milliseconds since 1970.',
-		);
-	}
-	return Math.round(millis);
-}
-
 export function readPriority(value: unknown): number | undefined {
 	if (isBlank(value)) return undefined;
 	const priority = Number(value);

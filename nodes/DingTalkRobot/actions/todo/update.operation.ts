@@ -2,6 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MessageFieldError } from '../../domain/robotMessage';
+import { readTimestamp } from '../../domain/timestamp';
 import { updateTodo } from '../../transport/todo';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
@@ -13,7 +14,7 @@ import {
 	taskIdProperty,
 	todoRetryOptions,
 } from './todo.descriptions';
-import { definedFields, readDescription, readDueTime, readSubject } from './todoFields';
+import { definedFields, readDescription, readSubject } from './todoFields';
 import { TodoPeople } from './todoPeople';
 
 const properties: INodeProperties[] = [
@@ -100,7 +101,7 @@ export async function execute(
 	const fields = definedFields({
 		subject: update.subject === undefined ? undefined : readSubject(update.subject),
 		description: readDescription(update.description),
-		dueTime: readDueTime(update.dueTime),
+		dueTime: readTimestamp(update.dueTime),
 		executorIds: await listed('executors', 'Assignees'),
 		participantIds: await listed('participants', 'Participants'),
 		done,

@@ -19,10 +19,12 @@ import {
 	FakeOpenApi,
 	FakeRobotRecall,
 	FakeTodo,
+	FakeWorkflow,
 } from '../../../fake-dingtalk';
 import type {
 	FakeApp,
 	FakeCardsOptions,
+	FakeProcess,
 	FakeContactsOptions,
 	FakeDingTalkOptions,
 	FakeOpenApiOptions,
@@ -65,6 +67,7 @@ export interface TestServer {
 	contacts: FakeContacts;
 	cards: FakeCards;
 	todo: FakeTodo;
+	workflow: FakeWorkflow;
 }
 
 let counter = 0;
@@ -76,6 +79,7 @@ export function useFakeOpenApi(
 		openApi?: FakeOpenApiOptions;
 		contacts?: FakeContactsOptions;
 		cards?: FakeCardsOptions;
+		processes?: FakeProcess[];
 	} = {},
 ): () => TestServer {
 	let server: TestServer | undefined;
@@ -90,8 +94,10 @@ export function useFakeOpenApi(
 		fake.use(new FakeRobotRecall(openApi));
 		const todo = new FakeTodo(openApi, contacts);
 		fake.use(todo);
+		const workflow = new FakeWorkflow(openApi, contacts, options.processes);
+		fake.use(workflow);
 		await fake.start();
-		server = { fake, openApi, contacts, cards, todo };
+		server = { fake, openApi, contacts, cards, todo, workflow };
 	});
 	afterAll(async () => {
 		await server?.fake.stop();

@@ -71,7 +71,7 @@ const FORMS: Record<string, string[]> = {
 };
 
 describe('node description', () => {
-	it('offers the App Robot, Contact and To-Do resources after Message, which stays the default', () => {
+	it('offers the App Robot, Contact, To-Do and Approval resources after Message, which stays the default', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect(resource.default).toBe('message');
 		expect(resource.options?.map((option) => (option as { value: string }).value)).toEqual([
@@ -79,6 +79,7 @@ describe('node description', () => {
 			'appRobot',
 			'contact',
 			'todo',
+			'approval',
 		]);
 	});
 
@@ -87,12 +88,12 @@ describe('node description', () => {
 			expect.objectContaining({
 				name: 'dingTalkRobotApi',
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			}),
 			expect.objectContaining({
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			}),
 		]);
 	});
