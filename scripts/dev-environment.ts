@@ -17,8 +17,10 @@ import {
 	sandboxPeople,
 	sandboxUsers,
 } from '../test/fake-dingtalk/sandboxPeople';
+import { sandboxApprovals } from '../test/fake-dingtalk/sandboxApprovals';
 import { sandboxCards } from '../test/fake-dingtalk/sandboxCards';
 import { FakeTodo } from '../test/fake-dingtalk/todo';
+import { FakeWorkflow } from '../test/fake-dingtalk/workflow';
 import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
@@ -58,6 +60,16 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
 
+/** The approval form of the sandbox: a leave request its user's manager (the sandbox user) approves. */
+const SANDBOX_PROCESSES = [
+	{
+		processCode: 'PROC-SANDBOX-LEAVE',
+		name: 'Leave request',
+		requiredFields: ['Reason'],
+		approvers: [SANDBOX_USER_ID],
+	},
+];
+
 export interface DevEnvironmentOptions {
 	/** Holds n8n-user/, state.json and n8n.log. */
 	devDir: string;
@@ -93,6 +105,8 @@ export interface DevEnvironment {
 	openApi: FakeOpenApi;
 	/** The to-dos workflows created in the sandbox. */
 	todo: FakeTodo;
+	/** The approvals workflows started in the sandbox. */
+	workflow: FakeWorkflow;
 	/** The stand-in for the examples' HR system. */
 	hrDirectory: StandInDirectory;
 	state: DevState;
@@ -265,6 +279,18 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		sandbox.fake.use(new FakeRobotRecall(openApi));
 		const todo = new FakeTodo(openApi, contacts);
 		sandbox.fake.use(todo);
+		const workflow = new FakeWorkflow(openApi, contacts, SANDBOX_PROCESSES);
+		sandbox.fake.use(workflow);
+		sandbox.fake.use(
+			sandboxApprovals({
+				workflow,
+				appKey: state.secrets.appKey,
+				eventToken: state.secrets.eventToken,
+				eventAesKey: state.secrets.eventAesKey,
+				eventTriggerUrl: targets.eventUrl,
+				stream: sandbox.stream,
+			}),
+		);
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
 		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);
@@ -305,6 +331,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			sandbox,
 			openApi,
 			todo,
+			workflow,
 			hrDirectory,
 			state,
 			examples,

@@ -300,8 +300,39 @@ byId('clear').addEventListener('click', async () => {
 });
 
 loadConfig();
+let approvalsShown = '';
+async function refreshApprovals() {
+	try {
+		const response = await fetch('/sandbox/approvals', { cache: 'no-store' });
+		if (!response.ok) return;
+		const data = await response.json();
+		byId('approvals').hidden = data.total === 0;
+		if (data.html !== approvalsShown) {
+			approvalsShown = data.html;
+			byId('approval-list').innerHTML = data.html;
+		}
+	} catch (error) {
+		// The sandbox runs without approvals.
+	}
+}
+byId('approval-list').addEventListener('click', async (event) => {
+	const button = event.target.closest('button[data-approval]');
+	if (!button) return;
+	button.disabled = true;
+	const outcome = await postJson('/sandbox/approvals/act', {
+		processInstanceId: button.dataset.approval,
+		decision: button.dataset.decision,
+	});
+	const result = byId('approval-result');
+	result.hidden = false;
+	result.textContent = JSON.stringify(outcome.data.deliveries || outcome.data, null, 2);
+	refreshApprovals();
+});
+
 refresh();
 setInterval(refresh, 1000);
+refreshApprovals();
+setInterval(refreshApprovals, 2000);
 `;
 
 const BODY = `
@@ -371,6 +402,12 @@ const BODY = `
 			<div id="stream-result" class="result" hidden></div>
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
+		<section id="approvals" class="fire people" hidden>
+			<h2>Approvals (审批)</h2>
+			<p class="help">Approvals started with the DingTalk Robot node's Approval actions. Approve or Reject as the person whose turn it is: the sandbox pushes bpms_task_change and, when the approval is finished, bpms_instance_change to the DingTalk Trigger and to a connected Stream Trigger.</p>
+			<ul id="approval-list"></ul>
+			<pre id="approval-result" class="result" hidden></pre>
+		</section>
 		<!--people-->
 	</aside>
 </main>
