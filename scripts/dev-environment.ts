@@ -97,6 +97,8 @@ export interface SandboxTargets {
 	stream: ExampleWorkflow[];
 	robotUrl?: string;
 	eventUrl?: string;
+	/** The DingTalk Trigger subscribed to bpms_instance_change, for the page's approvals. */
+	approvalEventUrl?: string;
 }
 
 export interface DevEnvironment {
@@ -136,7 +138,24 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
 	const stream = examples.filter((example) => streamTriggers(example).length > 0);
-	return { robot, event, stream, robotUrl: url(robot), eventUrl: url(event) };
+	// Approval results go to the trigger that subscribes to them.
+	const approvalEvent = endpoints.find(
+		(endpoint) =>
+			endpoint.mode === 'event' &&
+			endpoint.workflow.nodes.some((node) =>
+				((node.parameters.eventTypes as string[] | undefined) ?? []).includes(
+					'bpms_instance_change',
+				),
+			),
+	);
+	return {
+		robot,
+		event,
+		stream,
+		robotUrl: url(robot),
+		eventUrl: url(event),
+		approvalEventUrl: url(approvalEvent),
+	};
 }
 
 function streamTriggers(example: ExampleWorkflow) {
@@ -287,7 +306,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 				appKey: state.secrets.appKey,
 				eventToken: state.secrets.eventToken,
 				eventAesKey: state.secrets.eventAesKey,
-				eventTriggerUrl: targets.eventUrl,
+				eventTriggerUrl: targets.approvalEventUrl ?? targets.eventUrl,
 				stream: sandbox.stream,
 			}),
 		);

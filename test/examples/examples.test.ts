@@ -58,6 +58,7 @@ const DOCUMENTED = [
 	'employee-left-notify-manager.json',
 	'github-to-dingtalk-markdown.json',
 	'jira-to-dingtalk-action-card.json',
+	'leave-request-approval.json',
 	'new-employee-welcome.json',
 	'stream-command-bot.json',
 ];
