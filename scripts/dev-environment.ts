@@ -283,6 +283,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			appRobotMessages: () => openApi.messages,
 			people: sandboxPeople(),
 			cards: true,
+			approvals: true,
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { decryptEventMessage, deriveEventAesKey } from '../../nodes/shared/eventCrypto';
 import { FakeContacts, FakeDingTalk, FakeOpenApi, FakeWorkflow } from './index';
 import { sandboxApprovals } from './sandboxApprovals';
+import { sandboxPage } from './sandboxPage';
 import { generateSandboxSecrets } from './startSandbox';
 import { FakeStreamGateway } from './streamGateway';
 import { postJson } from './testClient';
@@ -119,5 +120,10 @@ describe('the sandbox page’s approvals', () => {
 			decision: 'refuse',
 		});
 		expect(again.status).toBe(409);
+	});
+
+	it('shows the Approvals section only when approvals are plugged in', () => {
+		expect(sandboxPage(undefined, true).html).toContain('<section id="approvals"');
+		expect(sandboxPage().html).not.toContain('<section id="approvals"');
 	});
 });

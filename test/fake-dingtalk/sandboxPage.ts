@@ -301,6 +301,7 @@ byId('clear').addEventListener('click', async () => {
 
 loadConfig();
 let approvalsShown = '';
+const approvalsSection = byId('approvals');
 async function refreshApprovals() {
 	try {
 		const response = await fetch('/sandbox/approvals', { cache: 'no-store' });
@@ -315,7 +316,7 @@ async function refreshApprovals() {
 		// The sandbox runs without approvals.
 	}
 }
-byId('approval-list').addEventListener('click', async (event) => {
+if (approvalsSection) byId('approval-list').addEventListener('click', async (event) => {
 	const button = event.target.closest('button[data-approval]');
 	if (!button) return;
 	button.disabled = true;
@@ -331,8 +332,10 @@ byId('approval-list').addEventListener('click', async (event) => {
 
 refresh();
 setInterval(refresh, 1000);
-refreshApprovals();
-setInterval(refreshApprovals, 2000);
+if (approvalsSection) {
+	refreshApprovals();
+	setInterval(refreshApprovals, 2000);
+}
 `;
 
 const BODY = `
@@ -402,16 +405,19 @@ const BODY = `
 			<div id="stream-result" class="result" hidden></div>
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
-		<section id="approvals" class="fire people" hidden>
-			<h2>Approvals (审批)</h2>
-			<p class="help">Approvals started with the DingTalk Robot node's Approval actions. Approve or Reject as the person whose turn it is: the sandbox pushes bpms_task_change and, when the approval is finished, bpms_instance_change to the DingTalk Trigger and to a connected Stream Trigger.</p>
-			<ul id="approval-list"></ul>
-			<pre id="approval-result" class="result" hidden></pre>
-		</section>
+		<!--approvals-->
 		<!--people-->
 	</aside>
 </main>
 `;
+
+/** Started approvals and their Approve / Reject buttons, filled in by the page's script. */
+const APPROVALS_SECTION = `<section id="approvals" class="fire people" hidden>
+			<h2>Approvals (审批)</h2>
+			<p class="help">Approvals started with the DingTalk Robot node's Approval actions. Approve or Reject as the person whose turn it is: the sandbox pushes bpms_task_change and, when the approval is finished, bpms_instance_change to the DingTalk Trigger and to a connected Stream Trigger.</p>
+			<ul id="approval-list"></ul>
+			<pre id="approval-result" class="result" hidden></pre>
+		</section>`;
 
 /** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
 function peopleSection(people: SandboxPeople): string {
@@ -442,11 +448,11 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(people?: SandboxPeople, cards = false): SandboxPage {
+export function sandboxPage(people?: SandboxPeople, cards = false, approvals = false): SandboxPage {
 	const body = BODY.replace(
 		'<!--people-->',
 		(cards ? cardsSection(people) : '') + (people ? peopleSection(people) : ''),
-	);
+	).replace('<!--approvals-->', approvals ? APPROVALS_SECTION : '');
 	const script = cards ? SCRIPT + CARDS_SCRIPT : SCRIPT;
 	const style = cards ? STYLE + CARDS_STYLE : STYLE;
 	const html = `<!doctype html>

@@ -68,6 +68,8 @@ export interface SandboxOptions {
 	 * which serves what it reads and clicks.
 	 */
 	cards?: boolean;
+	/** Whether approvals are plugged in (sandboxApprovals.ts): the page then lists them. */
+	approvals?: boolean;
 }
 
 /** One person of the sandbox organisation as the page lists them. */
