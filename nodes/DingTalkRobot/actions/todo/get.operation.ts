@@ -1,17 +1,16 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { getTodo } from '../../transport/todo';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { openApiClient, readRetryOptions, requiredText } from '../openApiItem';
 import {
 	peopleByProperty,
 	personProperty,
 	taskIdProperty,
 	todoRetryOptions,
 } from './todo.descriptions';
-import { TodoPeople } from './todoPeople';
+import { readTodoTarget } from './todoTarget';
 
 const properties: INodeProperties[] = [
 	taskIdProperty,
@@ -29,14 +28,7 @@ export async function execute(
 	itemIndex: number,
 	run: NodeRun,
 ): Promise<ItemResult> {
-	const taskId = requiredText(this, itemIndex, 'taskId', 'To-Do ID');
-	const retry = readRetryOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
-	const client = await openApiClient(this, itemIndex, run);
-	const people = TodoPeople.read(this, itemIndex, client, retry);
-	const person = await people.unionId(this.getNodeParameter('person', itemIndex, ''), {
-		name: 'person',
-		label: 'As Person',
-	});
+	const { taskId, retry, client, people, person } = await readTodoTarget(this, itemIndex, run);
 	const task = await getTodo(client, person, taskId, retry);
 	return { json: { ...task, ...people.summary() } };
 }

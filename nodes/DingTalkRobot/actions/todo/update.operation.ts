@@ -6,7 +6,6 @@ import { readTimestamp } from '../../domain/timestamp';
 import { updateTodo } from '../../transport/todo';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import { openApiClient, readRetryOptions, requiredText } from '../openApiItem';
 import {
 	dueTimeProperty,
 	peopleByProperty,
@@ -15,7 +14,7 @@ import {
 	todoRetryOptions,
 } from './todo.descriptions';
 import { definedFields, readDescription, readSubject } from './todoFields';
-import { TodoPeople } from './todoPeople';
+import { readTodoTarget } from './todoTarget';
 
 const properties: INodeProperties[] = [
 	taskIdProperty,
@@ -84,16 +83,9 @@ export async function execute(
 	itemIndex: number,
 	run: NodeRun,
 ): Promise<ItemResult> {
-	const taskId = requiredText(this, itemIndex, 'taskId', 'To-Do ID');
-	const retry = readRetryOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const update = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const done = DONE[this.getNodeParameter('status', itemIndex, 'done') as string];
-	const client = await openApiClient(this, itemIndex, run);
-	const people = TodoPeople.read(this, itemIndex, client, retry);
-	const person = await people.unionId(this.getNodeParameter('person', itemIndex, ''), {
-		name: 'person',
-		label: 'As Person',
-	});
+	const { taskId, retry, client, people, person } = await readTodoTarget(this, itemIndex, run);
 	const listed = async (name: string, label: string) =>
 		update[name] === undefined
 			? undefined
