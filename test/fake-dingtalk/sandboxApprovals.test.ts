@@ -123,7 +123,7 @@ describe('the sandbox page’s approvals', () => {
 	});
 
 	it('shows the Approvals section only when approvals are plugged in', () => {
-		expect(sandboxPage(undefined, true).html).toContain('<section id="approvals"');
+		expect(sandboxPage(undefined, false, true).html).toContain('<section id="approvals"');
 		expect(sandboxPage().html).not.toContain('<section id="approvals"');
 	});
 });
