@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { FakeCards } from '../test/fake-dingtalk/cards';
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
+import { FakeRobotRecall } from '../test/fake-dingtalk/robotRecall';
 import {
 	SANDBOX_DEPARTMENTS,
 	SANDBOX_HR_ROWS,
@@ -16,7 +17,10 @@ import {
 	sandboxPeople,
 	sandboxUsers,
 } from '../test/fake-dingtalk/sandboxPeople';
+import { sandboxApprovals } from '../test/fake-dingtalk/sandboxApprovals';
 import { sandboxCards } from '../test/fake-dingtalk/sandboxCards';
+import { FakeTodo } from '../test/fake-dingtalk/todo';
+import { FakeWorkflow } from '../test/fake-dingtalk/workflow';
 import { StandInDirectory } from '../test/fake-dingtalk/standInDirectory';
 import { startSandbox, type RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { loadDevState, saveDevState, type DevState } from './dev-state';
@@ -56,6 +60,16 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
 
+/** The approval form of the sandbox: a leave request its user's manager (the sandbox user) approves. */
+const SANDBOX_PROCESSES = [
+	{
+		processCode: 'PROC-SANDBOX-LEAVE',
+		name: 'Leave request',
+		requiredFields: ['Reason'],
+		approvers: [SANDBOX_USER_ID],
+	},
+];
+
 export interface DevEnvironmentOptions {
 	/** Holds n8n-user/, state.json and n8n.log. */
 	devDir: string;
@@ -83,12 +97,18 @@ export interface SandboxTargets {
 	stream: ExampleWorkflow[];
 	robotUrl?: string;
 	eventUrl?: string;
+	/** The DingTalk Trigger subscribed to bpms_instance_change, for the page's approvals. */
+	approvalEventUrl?: string;
 }
 
 export interface DevEnvironment {
 	n8n: N8nInstance;
 	sandbox: RunningSandbox;
 	openApi: FakeOpenApi;
+	/** The to-dos workflows created in the sandbox. */
+	todo: FakeTodo;
+	/** The approvals workflows started in the sandbox. */
+	workflow: FakeWorkflow;
 	/** The stand-in for the examples' HR system. */
 	hrDirectory: StandInDirectory;
 	state: DevState;
@@ -118,7 +138,24 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
 	const stream = examples.filter((example) => streamTriggers(example).length > 0);
-	return { robot, event, stream, robotUrl: url(robot), eventUrl: url(event) };
+	// Approval results go to the trigger that subscribes to them.
+	const approvalEvent = endpoints.find(
+		(endpoint) =>
+			endpoint.mode === 'event' &&
+			endpoint.workflow.nodes.some((node) =>
+				((node.parameters.eventTypes as string[] | undefined) ?? []).includes(
+					'bpms_instance_change',
+				),
+			),
+	);
+	return {
+		robot,
+		event,
+		stream,
+		robotUrl: url(robot),
+		eventUrl: url(event),
+		approvalEventUrl: url(approvalEvent),
+	};
 }
 
 function streamTriggers(example: ExampleWorkflow) {
@@ -246,6 +283,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			appRobotMessages: () => openApi.messages,
 			people: sandboxPeople(),
 			cards: true,
+			approvals: true,
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
@@ -253,8 +291,25 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
 		sandbox.fake.use(cards);
 		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
+		const contacts = new FakeContacts(openApi, {
+			departments: SANDBOX_DEPARTMENTS,
+			users: sandboxUsers(),
+		});
+		sandbox.fake.use(contacts);
+		sandbox.fake.use(new FakeRobotRecall(openApi));
+		const todo = new FakeTodo(openApi, contacts);
+		sandbox.fake.use(todo);
+		const workflow = new FakeWorkflow(openApi, contacts, SANDBOX_PROCESSES);
+		sandbox.fake.use(workflow);
 		sandbox.fake.use(
-			new FakeContacts(openApi, { departments: SANDBOX_DEPARTMENTS, users: sandboxUsers() }),
+			sandboxApprovals({
+				workflow,
+				appKey: state.secrets.appKey,
+				eventToken: state.secrets.eventToken,
+				eventAesKey: state.secrets.eventAesKey,
+				eventTriggerUrl: targets.approvalEventUrl ?? targets.eventUrl,
+				stream: sandbox.stream,
+			}),
 		);
 		const hrDirectory = new StandInDirectory(SANDBOX_HR_ROWS);
 		sandbox.fake.use(hrDirectory);
@@ -295,6 +350,8 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			n8n,
 			sandbox,
 			openApi,
+			todo,
+			workflow,
 			hrDirectory,
 			state,
 			examples,

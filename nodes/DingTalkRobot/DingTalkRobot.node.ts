@@ -9,9 +9,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import * as approval from './actions/approval/Approval.resource';
 import * as appRobot from './actions/appRobot/AppRobot.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as message from './actions/message/Message.resource';
+import * as todo from './actions/todo/Todo.resource';
 import { router } from './actions/router';
 import { sendAndWaitWebhook } from './actions/sendAndWait/webhook';
 import { operationSubtitle } from './subtitle';
@@ -27,7 +29,13 @@ const resumeWebhook = (httpMethod: 'GET' | 'POST'): IWebhookDescription => ({
 	isFullPath: true,
 });
 
-const operations = [...message.description, ...appRobot.description, ...contact.description];
+const operations = [
+	...message.description,
+	...appRobot.description,
+	...contact.description,
+	...todo.description,
+	...approval.description,
+];
 
 // Not a trigger: its webhooks are the resume URLs n8n serves while a Send and Wait execution
 // waits; nothing is registered at DingTalk, so there are no webhookMethods.
@@ -43,7 +51,7 @@ export class DingTalkRobot implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(operations),
 		description:
-			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments',
+			'Send messages through DingTalk (钉钉) robots: text, markdown, links, cards, @-mentions, replies, and app robot messages, media and files; look up people and departments; create and complete to-dos; start OA approvals',
 		defaults: { name: 'DingTalk Robot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -58,12 +66,12 @@ export class DingTalkRobot implements INodeType {
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			},
 			{
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			},
 		],
 		properties: [
@@ -73,6 +81,7 @@ export class DingTalkRobot implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				// Custom robot first: most users come for it, and the node panel lists actions in this order.
+				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
 					{
 						name: 'Custom Robot Message',
@@ -91,6 +100,18 @@ export class DingTalkRobot implements INodeType {
 						value: 'contact',
 						description:
 							'People and departments of the organisation (通讯录), read with the internal app’s credential',
+					},
+					{
+						name: 'To-Do',
+						value: 'todo',
+						description:
+							'DingTalk to-dos (待办) for people: create, complete, update, get and delete them',
+					},
+					{
+						name: 'Approval',
+						value: 'approval',
+						description:
+							'DingTalk OA approvals (审批): start one with form values, get its result, list, comment',
 					},
 				],
 				default: 'message',

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput } from '../../scripts/n8n-executions';
-import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeDingTalk, FakeOpenApi, FakeRobotRecall } from '../fake-dingtalk';
 import { randomAppKeys, robotMessageBody } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
@@ -60,6 +60,26 @@ const WORKFLOWS = {
 				userIds: '={{ $json.body.userIds }}',
 				msgKey: 'sampleText',
 				content: 'Your report is ready',
+				options: {},
+			}),
+		],
+	}),
+	sendThenRecall: webhookWorkflow({
+		id: 'e2eAppRecall0001',
+		path: 'e2e-app-recall',
+		then: [
+			appRobot('Send', {
+				operation: 'sendToGroup',
+				openConversationId: GROUP,
+				msgKey: 'sampleText',
+				content: 'Sent by mistake',
+				options: {},
+			}),
+			appRobot('Recall', {
+				operation: 'recall',
+				recallFrom: 'groupMessages',
+				openConversationId: '={{ $json.openConversationId }}',
+				processQueryKeys: '={{ $json.processQueryKey }}',
 				options: {},
 			}),
 		],
@@ -152,6 +172,7 @@ describe('DingTalk Robot in a real n8n: app robot operations', () => {
 		],
 	});
 	fake.use(openApi);
+	fake.use(new FakeRobotRecall(openApi));
 	const n8n = useN8n(async () => ({
 		name: 'action-app-robot',
 		credentials: appCredentials(await fake.start()),
@@ -207,6 +228,29 @@ describe('DingTalk Robot in a real n8n: app robot operations', () => {
 				sentTo: 'groupMessages',
 				processQueryKey: openApi.messages[0].processQueryKey,
 				openConversationId: GROUP,
+			}),
+		]);
+	});
+
+	it('sends to a group and recalls the message by its processQueryKey', async () => {
+		const { execution } = await run('sendThenRecall', {});
+
+		expect(failureOf(execution).status).toBe('success');
+		const [message] = openApi.messages;
+		expect(requestsTo('/v1.0/robot/groupMessages/recall').map((request) => request.json)).toEqual([
+			{
+				robotCode: keys.appKey,
+				openConversationId: GROUP,
+				processQueryKeys: [message.processQueryKey],
+			},
+		]);
+		expect(message.recalledAt).toEqual(expect.any(Number));
+		expect(nodeOutput(execution.data, 'Recall')).toEqual([
+			expect.objectContaining({
+				recalledFrom: 'groupMessages',
+				successResult: [message.processQueryKey],
+				failedResult: {},
+				allRecalled: true,
 			}),
 		]);
 	});

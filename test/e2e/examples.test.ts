@@ -91,6 +91,77 @@ function expectHelpReply(fake: FakeDingTalk, listed: string): void {
 }
 
 const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
+	'alert-recall-on-resolve.json': async ({ run, postToWebhook, fake, openApi }) => {
+		const alert = { alertId: 'db-1-disk', title: 'Disk almost full', content: 'db-1 /var at 93%' };
+		const firing = await run(() => postToWebhook({ ...alert, status: 'firing' }));
+		expect(firing.execution.status).toBe('success');
+		expect(openApi.messages).toMatchObject([
+			{ via: 'group', openConversationId: 'cidSandboxGroup0001==', msgKey: 'sampleMarkdown' },
+		]);
+		const [posted] = openApi.messages;
+		expect(firing.result.body).toMatchObject({
+			alertId: 'db-1-disk',
+			processQueryKey: posted.processQueryKey,
+		});
+		expect(posted.recalledAt).toBeUndefined();
+
+		const resolved = await run(() => postToWebhook({ alertId: 'db-1-disk', status: 'resolved' }));
+		expect(resolved.execution.status).toBe('success');
+		expect(resolved.result.body).toEqual({
+			alertId: 'db-1-disk',
+			recalled: true,
+			successResult: [posted.processQueryKey],
+			failedResult: {},
+		});
+		const recalls = fake.requests.filter(
+			(request) => request.path === '/v1.0/robot/groupMessages/recall',
+		);
+		expect(recalls.map((request) => JSON.parse(request.rawBody))).toEqual([
+			{
+				robotCode: expect.any(String),
+				openConversationId: 'cidSandboxGroup0001==',
+				processQueryKeys: [posted.processQueryKey],
+			},
+		]);
+		expect(posted.recalledAt).toEqual(expect.any(Number));
+		// The sandbox page shows the message as recalled.
+		const page = (await (await fetch(`${fake.baseUrl}/sandbox/messages`)).json()) as {
+			messages: Array<{ recalled: boolean; html: string }>;
+		};
+		expect(page.messages[0]).toMatchObject({ recalled: true });
+		expect(page.messages[0].html).toContain('The robot recalled this message');
+
+		// The key is forgotten: resolving again recalls nothing.
+		const again = await run(() => postToWebhook({ alertId: 'db-1-disk', status: 'resolved' }));
+		expect(again.result.body).toMatchObject({ alertId: 'db-1-disk', recalled: false });
+	},
+
+	'leave-request-approval.json': async ({ run, postToWebhook, fake, openApi }) => {
+		const request = { userId: 'sandbox-user-01', reason: 'Family visit', days: '2' };
+		const started = await run(() => postToWebhook(request));
+		expect(started.execution.status).toBe('success');
+		const instanceId = String((started.result.body as Record<string, unknown>).instanceId);
+		expect(dev().workflow.instances.get(instanceId)).toMatchObject({
+			processCode: 'PROC-SANDBOX-LEAVE',
+			originatorUserId: 'sandbox-user-01',
+			status: 'RUNNING',
+		});
+
+		// The approver clicks Approve on the sandbox page: the result event reaches the trigger.
+		const approved = await run(() =>
+			post(`${fake.baseUrl}/sandbox/approvals/act`, {
+				processInstanceId: instanceId,
+				decision: 'agree',
+			}),
+		);
+		expect(approved.result.status).toBe(200);
+		expect(approved.execution.status).toBe('success');
+		expect(openApi.messages).toMatchObject([
+			{ via: 'single', userId: 'sandbox-user-01', msgKey: 'sampleMarkdown' },
+		]);
+		expect(String(openApi.messages[0].msgParam.title)).toMatch(/^Approved: /);
+	},
+
 	'alert-relay.json': async ({ run, postToWebhook, fake }) => {
 		const withLink = await run(() =>
 			postToWebhook({
@@ -270,7 +341,13 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(String(openApi.messages[0].msgParam.text)).toContain(
 			'Hi Sandbox User, Li Lei (Backend Engineer) left today.',
 		);
-		const lookups = fake.requests.filter((request) => request.path === '/topapi/v2/user/get');
+		// Answered lookups only: an example run before may have left n8n a token the reset fake
+		// no longer knows, which the node refreshes and asks again with.
+		const lookups = fake.requests.filter(
+			(request) =>
+				request.path === '/topapi/v2/user/get' &&
+				(request.response as { errcode?: number }).errcode === 0,
+		);
 		expect(lookups.map((request) => JSON.parse(request.rawBody).userid)).toEqual([
 			'sandbox-user-01',
 		]);

@@ -13,7 +13,6 @@ import { MAX_BODY_BYTES } from '../../nodes/shared/limits';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { queryDatabase } from '../../scripts/n8n-database';
 import { nodeOutput } from '../../scripts/n8n-executions';
-import type { WorkflowFixture } from '../../scripts/n8n-instance';
 import { PACKAGE_NAME } from '../../scripts/n8n-runtime';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
@@ -22,9 +21,8 @@ import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { ownerCookie } from './support/owner';
 import { failureOf, withExecution, withoutExecution } from './support/runs';
-import { credentialReference, uuidFor } from './support/workflows';
+import { credentialReference, streamWorkflow } from './support/workflows';
 
-const STREAM_TRIGGER_NODE = `${PACKAGE_NAME}.dingTalkStreamTrigger`;
 const GROUP = 'cidE2eStreamGroup1==';
 const STAFF = 'e2e-staff-01';
 
@@ -35,53 +33,6 @@ const ROBOT_APP = { id: 'e2eStreamRobot01', name: 'E2E Stream robot app (fake Di
 const EVENT_APP = { id: 'e2eStreamEvents1', name: 'E2E Stream events app (fake DingTalk)' };
 const robotApp = { type: 'dingTalkAppApi', data: {}, ...ROBOT_APP };
 const eventApp = { type: 'dingTalkAppApi', data: {}, ...EVENT_APP };
-
-interface Step {
-	name: string;
-	type: string;
-	typeVersion: number;
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string }>;
-}
-
-/** DingTalk Stream Trigger → the given nodes, as the editor saves it (no webhookId: no webhook). */
-function streamWorkflow(options: {
-	id: string;
-	name: string;
-	trigger: Record<string, unknown>;
-	credential: typeof robotApp;
-	then: Step[];
-}): WorkflowFixture {
-	const steps: Step[] = [
-		{
-			name: 'DingTalk Stream Trigger',
-			type: STREAM_TRIGGER_NODE,
-			typeVersion: 1,
-			parameters: options.trigger,
-			credentials: credentialReference(options.credential),
-		},
-		...options.then,
-	];
-	const nodes = steps.map((step, index) => ({
-		id: uuidFor(`${options.id}/${step.name}`),
-		position: [index * 240, 0] as [number, number],
-		...step,
-	}));
-	const connections: Record<string, unknown> = {};
-	for (let index = 0; index + 1 < nodes.length; index++) {
-		connections[nodes[index].name] = {
-			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
-		};
-	}
-	return {
-		id: options.id,
-		name: options.name,
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
 
 const WORKFLOWS = {
 	reply: streamWorkflow({

@@ -32,6 +32,10 @@ describe('which credential the editor shows', () => {
 		[{ resource: 'appRobot', operation: 'reply' }, ['dingTalkAppApi']],
 		[{ resource: 'contact', operation: 'getUser' }, ['dingTalkAppApi']],
 		[{ resource: 'contact', operation: 'listDepartmentUsers' }, ['dingTalkAppApi']],
+		[{ resource: 'appRobot', operation: 'recall' }, ['dingTalkAppApi']],
+		[{ resource: 'todo', operation: 'create' }, ['dingTalkAppApi']],
+		[{ resource: 'todo', operation: 'update' }, ['dingTalkAppApi']],
+		[{ resource: 'approval', operation: 'start' }, ['dingTalkAppApi']],
 		[{}, ['dingTalkRobotApi']],
 	])('saved parameters %j show %j', (saved, expected) => {
 		expect(shownCredentials(saved as INodeParameters)).toEqual(expected);

@@ -50,6 +50,7 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 
 /** The examples examples/README.md documents; any further file is checked too. */
 const DOCUMENTED = [
+	'alert-recall-on-resolve.json',
 	'alert-relay.json',
 	'approval-before-deploy.json',
 	'command-bot-long-job.json',
@@ -57,6 +58,7 @@ const DOCUMENTED = [
 	'employee-left-notify-manager.json',
 	'github-to-dingtalk-markdown.json',
 	'jira-to-dingtalk-action-card.json',
+	'leave-request-approval.json',
 	'new-employee-welcome.json',
 	'stream-command-bot.json',
 ];

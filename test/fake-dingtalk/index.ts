@@ -22,6 +22,11 @@ export type {
 	StoredMedia,
 } from './openApi';
 export type { FakeExtension } from './routing';
+export { APPROVAL_PERMISSIONS, FakeWorkflow, MAX_INSTANCE_IDS_PER_PAGE } from './workflow';
+export type { ApprovalEvent, FakeInstance, FakeProcess } from './workflow';
+export { FakeTodo, MAX_TODO_DESCRIPTION, MAX_TODO_SUBJECT, TODO_PERMISSIONS } from './todo';
+export type { FakeTodoTask } from './todo';
+export { FakeRobotRecall, RECALL_FAILURES, ROBOT_SEND_PERMISSION } from './robotRecall';
 export { FakeContacts, MAX_USER_PAGE_SIZE } from './contacts';
 export type { FakeContactsOptions, FakeDepartment, FakeUser } from './contacts';
 export { StandInDirectory, STAND_IN_DIRECTORY_PATH } from './standInDirectory';

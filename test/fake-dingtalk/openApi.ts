@@ -46,6 +46,8 @@ export interface AppRobotMessage {
 	msgParam: Record<string, unknown>;
 	processQueryKey: string;
 	receivedAt: number;
+	/** When the robot recalled it (robotRecall.ts); DingTalk then shows it as recalled. */
+	recalledAt?: number;
 }
 
 export interface StoredMedia {
@@ -168,6 +170,21 @@ export function apiError(status: number, code: string, message: string): Reply {
 /** An older oapi error: HTTP 200 with a non-zero errcode. */
 function oapiError(errcode: number, errmsg: string): Reply {
 	return { status: 200, json: { errcode, errmsg } };
+}
+
+/**
+ * DingTalk's refusal of an API the app has no permission for, when the fake app lists its
+ * permissions and `permission` is not among them: HTTP 403 naming the permission.
+ */
+export function permissionRefusal(app: FakeApp, permission: string): Reply | undefined {
+	if (!app.permissions || app.permissions.includes(permission)) return undefined;
+	const reply = apiError(
+		403,
+		'Forbidden.AccessDenied.AccessTokenPermissionDenied',
+		`应用尚未开通所需的权限：[${permission}]`,
+	) as { status: number; json: Record<string, unknown> };
+	reply.json.accessdenieddetail = { requiredScopes: [permission] };
+	return reply;
 }
 
 function header(context: RequestContext, name: string): string | undefined {
@@ -313,6 +330,16 @@ export class FakeOpenApi implements FakeExtension {
 		return app;
 	}
 
+	/** The app of a new-style request (token in the x-acs-dingtalk-access-token header), or the refusal. */
+	appOfHeaderToken(context: RequestContext): FakeApp | Reply {
+		const app = this.appOfToken(header(context, TOKEN_HEADER), context.now);
+		if (app === 'missing') {
+			return apiError(400, 'AuthenticationFailed.MissingParameter', `缺少参数 ${TOKEN_HEADER}`);
+		}
+		if (app === 'invalid') return apiError(400, 'InvalidAuthentication', '不合法的access_token');
+		return app;
+	}
+
 	/**
 	 * Runs `handle` for the app of the token in the x-acs-dingtalk-access-token header and the
 	 * JSON body, or answers the error DingTalk gives for a missing or bad token or body.
@@ -321,17 +348,14 @@ export class FakeOpenApi implements FakeExtension {
 		context: RequestContext,
 		handle: (app: FakeApp, body: Record<string, unknown>) => Reply,
 	): Reply {
-		const app = this.appOfToken(header(context, TOKEN_HEADER), context.now);
-		if (app === 'missing') {
-			return apiError(400, 'AuthenticationFailed.MissingParameter', `缺少参数 ${TOKEN_HEADER}`);
-		}
-		if (app === 'invalid') return apiError(400, 'InvalidAuthentication', '不合法的access_token');
+		const app = this.appOfHeaderToken(context);
+		if ('status' in app) return app;
 		const body = parseJsonBody(context);
 		if (!body) return apiError(400, 'InvalidParameter', '请求体不是合法的JSON');
 		return handle(app, body);
 	}
 
-	private checkRobotCode(app: FakeApp, robotCode: unknown): Reply | undefined {
+	checkRobotCode(app: FakeApp, robotCode: unknown): Reply | undefined {
 		if (typeof robotCode !== 'string' || robotCode === '') {
 			return apiError(400, 'invalidParameter.robotCode.empty', 'robotCode 不能为空');
 		}

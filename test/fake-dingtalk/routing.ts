@@ -27,7 +27,9 @@ export type Reply = (
 
 /** A route answers one exact path. Without `methods` the handler sees every method (and rejects the wrong ones itself). */
 export interface Route {
+	/** The exact path; with `prefix`, the start of every path the route answers (ending in /). */
 	path: string;
+	prefix?: boolean;
 	methods?: string[];
 	/** Probes such as /health: not recorded in `requests` and never given an injected fault. */
 	quiet?: boolean;

@@ -32,6 +32,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; gap: 16px; pa
 .meta { display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; color: var(--muted); font-size: 12px; margin-bottom: 4px; }
 .meta .msgtype { background: #e8f3ff; color: var(--blue); border-radius: 3px; padding: 0 5px; }
 .meta .notification::before { content: "Notification: "; }
+.bubble.recalled { color: #8f959e; font-style: italic; background: #f2f3f5; }
 .bubble { display: block; background: #fff; border-radius: 0 8px 8px 8px; padding: 10px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.06); overflow-wrap: anywhere; }
 .bubble.markdown h1, .bubble.markdown h2, .bubble.markdown h3, .card-text h1, .card-text h2, .card-text h3 { margin: 4px 0 6px; line-height: 1.3; }
 .bubble.markdown h1, .card-text h1 { font-size: 20px; } .bubble.markdown h2, .card-text h2 { font-size: 18px; }
@@ -108,7 +109,9 @@ async function refresh() {
 		const response = await fetch('/sandbox/messages', { cache: 'no-store' });
 		const data = await response.json();
 		const newest = data.messages[0];
-		const signature = data.total + ':' + (newest ? newest.id + ':' + newest.receivedAt : '');
+		const recalled = data.messages.filter((message) => message.recalled).length;
+		const signature =
+			data.total + ':' + recalled + ':' + (newest ? newest.id + ':' + newest.receivedAt : '');
 		if (signature !== shown) {
 			shown = signature;
 			byId('messages').innerHTML = data.messages.length
@@ -297,8 +300,42 @@ byId('clear').addEventListener('click', async () => {
 });
 
 loadConfig();
+let approvalsShown = '';
+const approvalsSection = byId('approvals');
+async function refreshApprovals() {
+	try {
+		const response = await fetch('/sandbox/approvals', { cache: 'no-store' });
+		if (!response.ok) return;
+		const data = await response.json();
+		byId('approvals').hidden = data.total === 0;
+		if (data.html !== approvalsShown) {
+			approvalsShown = data.html;
+			byId('approval-list').innerHTML = data.html;
+		}
+	} catch (error) {
+		// The sandbox runs without approvals.
+	}
+}
+if (approvalsSection) byId('approval-list').addEventListener('click', async (event) => {
+	const button = event.target.closest('button[data-approval]');
+	if (!button) return;
+	button.disabled = true;
+	const outcome = await postJson('/sandbox/approvals/act', {
+		processInstanceId: button.dataset.approval,
+		decision: button.dataset.decision,
+	});
+	const result = byId('approval-result');
+	result.hidden = false;
+	result.textContent = JSON.stringify(outcome.data.deliveries || outcome.data, null, 2);
+	refreshApprovals();
+});
+
 refresh();
 setInterval(refresh, 1000);
+if (approvalsSection) {
+	refreshApprovals();
+	setInterval(refreshApprovals, 2000);
+}
 `;
 
 const BODY = `
@@ -368,10 +405,19 @@ const BODY = `
 			<div id="stream-result" class="result" hidden></div>
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
+		<!--approvals-->
 		<!--people-->
 	</aside>
 </main>
 `;
+
+/** Started approvals and their Approve / Reject buttons, filled in by the page's script. */
+const APPROVALS_SECTION = `<section id="approvals" class="fire people" hidden>
+			<h2>Approvals (审批)</h2>
+			<p class="help">Approvals started with the DingTalk Robot node's Approval actions. Approve or Reject as the person whose turn it is: the sandbox pushes bpms_task_change and, when the approval is finished, bpms_instance_change to the DingTalk Trigger and to a connected Stream Trigger.</p>
+			<ul id="approval-list"></ul>
+			<pre id="approval-result" class="result" hidden></pre>
+		</section>`;
 
 /** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
 function peopleSection(people: SandboxPeople): string {
@@ -402,11 +448,11 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(people?: SandboxPeople, cards = false): SandboxPage {
+export function sandboxPage(people?: SandboxPeople, cards = false, approvals = false): SandboxPage {
 	const body = BODY.replace(
 		'<!--people-->',
 		(cards ? cardsSection(people) : '') + (people ? peopleSection(people) : ''),
-	);
+	).replace('<!--approvals-->', approvals ? APPROVALS_SECTION : '');
 	const script = cards ? SCRIPT + CARDS_SCRIPT : SCRIPT;
 	const style = cards ? STYLE + CARDS_STYLE : STYLE;
 	const html = `<!doctype html>

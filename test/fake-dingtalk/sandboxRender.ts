@@ -19,6 +19,8 @@ interface ShownMessage {
 	body: any;
 	notified: ReceivedMessage['notified'];
 	receivedAt: number;
+	/** An app robot message the robot recalled. */
+	recalled?: boolean;
 }
 
 /** What the page lists for one message. */
@@ -31,6 +33,8 @@ export interface RenderedMessage {
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	body: any;
 	notified: ReceivedMessage['notified'];
+	/** The robot recalled it; the page redraws when this changes. */
+	recalled: boolean;
 	html: string;
 }
 
@@ -42,6 +46,7 @@ function rendered(id: string, message: ShownMessage): RenderedMessage {
 		receivedAt: message.receivedAt,
 		body: message.body,
 		notified: message.notified,
+		recalled: message.recalled === true,
 		html: renderMessageHtml(message, id),
 	};
 }
@@ -61,6 +66,7 @@ export function renderAppRobotMessage(
 		body: { msgKey: message.msgKey, msgParam: message.msgParam },
 		notified: { mobiles: [], userIds: [], all: false },
 		receivedAt: message.receivedAt,
+		recalled: message.recalledAt !== undefined,
 	});
 }
 
@@ -361,9 +367,13 @@ export function renderMessageHtml(message: ShownMessage, id: string): string {
 		`<span class="msgtype">${escapeHtml(message.msgtype)}</span>` +
 		`<time datetime="${new Date(message.receivedAt).toISOString()}">${timeOf(message.receivedAt)} UTC</time>` +
 		`${notificationTitle(message)}</div>`;
+	const bubble = message.recalled
+		? '<div class="bubble recalled">The robot recalled this message (已撤回)</div>'
+		: renderBubble(message);
+	const recalled = message.recalled ? ' data-recalled="true"' : '';
 	const json = `<details class="json"><summary>JSON</summary><pre>${escapeHtml(JSON.stringify(message.body, null, 2))}</pre></details>`;
 	return (
-		`<article class="message" data-id="${escapeHtml(id)}" data-msgtype="${escapeHtml(message.msgtype)}" data-via="${escapeHtml(message.via)}">` +
-		`${avatar}<div class="content">${meta}${renderBubble(message)}${json}</div></article>`
+		`<article class="message" data-id="${escapeHtml(id)}" data-msgtype="${escapeHtml(message.msgtype)}" data-via="${escapeHtml(message.via)}"${recalled}>` +
+		`${avatar}<div class="content">${meta}${bubble}${json}</div></article>`
 	);
 }

@@ -147,7 +147,9 @@ export class FakeDingTalk {
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const rawBody = await readBody(request);
 		const { path, rawQuery } = splitUrl(request.url ?? '/');
-		const route = this.routes.find((candidate) => candidate.path === path);
+		const route =
+			this.routes.find((candidate) => candidate.path === path) ??
+			this.routes.find((candidate) => candidate.prefix && path.startsWith(candidate.path));
 		if (route?.quiet && route.methods?.includes(request.method ?? '')) {
 			send(response, await route.handle(this.context(request, path, rawQuery, rawBody)));
 			return;

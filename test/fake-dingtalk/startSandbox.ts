@@ -59,6 +59,8 @@ export interface StartSandboxOptions {
 	people?: SandboxPeople;
 	/** Show the interactive cards section (plug in `sandboxCards` after start). */
 	cards?: boolean;
+	/** Whether the caller plugs in sandboxApprovals: the page then lists approvals. */
+	approvals?: boolean;
 }
 
 export interface RunningSandbox {
@@ -101,6 +103,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			appRobotMessages: options.appRobotMessages,
 			people: options.people,
 			cards: options.cards,
+			approvals: options.approvals,
 			stream,
 		},
 	});

@@ -68,6 +68,8 @@ export interface SandboxOptions {
 	 * which serves what it reads and clicks.
 	 */
 	cards?: boolean;
+	/** Whether approvals are plugged in (sandboxApprovals.ts): the page then lists them. */
+	approvals?: boolean;
 }
 
 /** One person of the sandbox organisation as the page lists them. */
@@ -97,6 +99,8 @@ export interface SandboxAppRobotMessage {
 	receivedAt: number;
 	openConversationId?: string;
 	userId?: string;
+	/** When the robot recalled the message: the page then shows it as recalled. */
+	recalledAt?: number;
 }
 
 export interface NotifiedPeople {

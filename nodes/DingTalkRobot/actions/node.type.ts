@@ -20,7 +20,8 @@ export type DingTalkRobotType = {
 		| 'downloadFile'
 		| 'sendAndWait'
 		| 'sendCard'
-		| 'updateCard';
+		| 'updateCard'
+		| 'recall';
 	contact:
 		| 'getUser'
 		| 'getUserByMobile'
@@ -28,6 +29,8 @@ export type DingTalkRobotType = {
 		| 'listDepartmentUsers'
 		| 'getDepartment'
 		| 'listSubDepartments';
+	todo: 'create' | 'update' | 'get' | 'delete';
+	approval: 'start' | 'get' | 'listIds' | 'addComment';
 };
 
 export type DingTalkRobotResource = keyof DingTalkRobotType;

@@ -3,9 +3,11 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 
 import { MessageFieldError } from '../domain/robotMessage';
 import type { DingTalkErrorContext } from '../transport/errors';
+import * as approval from './approval/Approval.resource';
 import * as appRobot from './appRobot/AppRobot.resource';
 import * as contact from './contact/Contact.resource';
 import * as message from './message/Message.resource';
+import * as todo from './todo/Todo.resource';
 import type { DingTalkRobotResource, ItemResult, Operation, ResourceOperations } from './node.type';
 import { NodeRun } from './nodeRun';
 
@@ -13,6 +15,8 @@ const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
 	message: message.operations,
 	appRobot: appRobot.operations,
 	contact: contact.operations,
+	todo: todo.operations,
+	approval: approval.operations,
 };
 
 function isResource(value: string): value is DingTalkRobotResource {

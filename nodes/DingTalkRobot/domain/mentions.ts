@@ -1,31 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseIdList } from './idList';
 import { MessageFieldError } from './robotMessage';
 import type { RobotMessage } from './robotMessage';
 
 /** DingTalk @-mentions at most 50 people in one message. */
 export const MAX_MENTIONS = 50;
 
-/**
- * Turns what a user or an expression gives (a comma, semicolon or newline separated string, a
- * number, or an array of those) into a clean list without blanks or repeats.
- */
+/** A list of people to @-mention, as parseIdList reads it, without the leading @ of each. */
 export function parseMentionList(value: unknown): string[] {
-	const parts: string[] = [];
-	const collect = (entry: unknown) => {
-		if (entry === undefined || entry === null) return;
-		if (Array.isArray(entry)) {
-			entry.forEach(collect);
-			return;
-		}
-		String(entry)
-			.split(/[,，;；\n\r]/)
-			.map((part) => part.trim().replace(/^@/, ''))
-			.filter((part) => part.length > 0)
-			.forEach((part) => parts.push(part));
-	};
-	collect(value);
-	return [...new Set(parts)];
+	const people = parseIdList(value)
+		.map((person) => person.replace(/^@/, ''))
+		.filter((person) => person.length > 0);
+	return [...new Set(people)];
 }
 
 function escapeRegExp(text: string): string {

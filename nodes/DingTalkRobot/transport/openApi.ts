@@ -46,6 +46,22 @@ export type ErrcodeDescriber = (errcode: number, subCode?: string, subMsg?: stri
 /** The hint for a code of the new-style API, for APIs with codes of their own (cards). */
 export type CodeDescriber = (code: string, statusCode: number, message: string) => string;
 
+/** What a call to a new-style endpoint says about itself, for its errors. */
+export type CallOptions = RetryOptions & { what: string; describeCode?: CodeDescriber };
+
+/**
+ * The hints of a new-style API whose console permission (权限点) is known: a permission refusal
+ * names it instead of the robot's.
+ */
+export function permissionHint(permission: string): CodeDescriber {
+	return (code, statusCode) => {
+		const described = describeOpenApiError(code, statusCode);
+		const isIpRefusal = code === 'Forbidden.AccessDenied.IpNotInWhiteList';
+		if (described.kind !== 'permission' || isIpRefusal) return described.hint;
+		return `The app lacks the permission this API needs (${permission}). In the developer console open Permissions (权限管理), add it, then publish a new app version.`;
+	};
+}
+
 /** How one answer is to be treated. */
 export type Verdict = 'ok' | 'auth' | 'throttled' | 'failed';
 
@@ -185,33 +201,31 @@ export class OpenApiClient {
 	) {}
 
 	/** POSTs JSON to a new-style endpoint (api.dingtalk.com/v1.0/...). */
-	async post(
-		path: string,
-		body: IDataObject,
-		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
-	): Promise<IDataObject> {
-		return await this.sendJson('POST', path, body, options);
+	async post(path: string, body: IDataObject, options: CallOptions): Promise<IDataObject> {
+		return await this.call('POST', path, { body }, options);
 	}
 
 	/** PUTs JSON to a new-style endpoint (e.g. the update of a card instance). */
-	async put(
-		path: string,
-		body: IDataObject,
-		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
-	): Promise<IDataObject> {
-		return await this.sendJson('PUT', path, body, options);
+	async put(path: string, body: IDataObject, options: CallOptions): Promise<IDataObject> {
+		return await this.call('PUT', path, { body }, options);
 	}
 
-	private async sendJson(
-		method: 'POST' | 'PUT',
+	/** Calls a new-style endpoint with any method; `body` goes as JSON, `qs` as the query. */
+	async call(
+		method: 'GET' | 'POST' | 'PUT' | 'DELETE',
 		path: string,
-		body: IDataObject,
-		options: RetryOptions & { what: string; describeCode?: CodeDescriber },
+		request: { body?: IDataObject; qs?: IDataObject },
+		options: CallOptions,
 	): Promise<IDataObject> {
 		return await this.withAccessToken(options, async (token) => {
-			const request = { ...postJson(this.app.apiBaseUrl, path, body), method };
-			request.headers = { ...request.headers, [ACCESS_TOKEN_HEADER]: token };
-			return await this.context.helpers.httpRequest(request);
+			const { body, qs } = request;
+			const outgoing =
+				body === undefined
+					? dingTalkRequest({ method, baseURL: this.app.apiBaseUrl, url: path, json: true })
+					: { ...postJson(this.app.apiBaseUrl, path, body), method };
+			if (qs) outgoing.qs = qs;
+			outgoing.headers = { ...outgoing.headers, [ACCESS_TOKEN_HEADER]: token };
+			return await this.context.helpers.httpRequest(outgoing);
 		});
 	}
 

@@ -11,6 +11,7 @@ import { PACKAGE_NAME } from '../../../scripts/n8n-runtime';
 
 export const ROBOT_NODE = `${PACKAGE_NAME}.dingTalkRobot`;
 export const TRIGGER_NODE = `${PACKAGE_NAME}.dingTalkTrigger`;
+export const STREAM_TRIGGER_NODE = `${PACKAGE_NAME}.dingTalkStreamTrigger`;
 
 /** A stable UUID derived from a name, for node ids and webhookIds. */
 export function uuidFor(name: string): string {
@@ -211,4 +212,52 @@ export function triggerPath(fixture: WorkflowFixture): string {
 	const trigger = fixture.nodes.find((candidate) => candidate.type === TRIGGER_NODE);
 	if (!trigger?.webhookId) throw new Error(`${fixture.id} has no DingTalk Trigger`);
 	return `${trigger.webhookId}/webhook`;
+}
+
+/** A node after a Stream trigger, with its credential references as the editor saves them. */
+export interface StreamStep {
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+/** DingTalk Stream Trigger → the given nodes, as the editor saves it (no webhookId: no webhook). */
+export function streamWorkflow(options: {
+	id: string;
+	name: string;
+	trigger: Record<string, unknown>;
+	credential: CredentialFixture;
+	then: StreamStep[];
+}): WorkflowFixture {
+	const steps: StreamStep[] = [
+		{
+			name: 'DingTalk Stream Trigger',
+			type: STREAM_TRIGGER_NODE,
+			typeVersion: 1,
+			parameters: options.trigger,
+			credentials: credentialReference(options.credential),
+		},
+		...options.then,
+	];
+	const nodes = steps.map((step, index) => ({
+		id: uuidFor(`${options.id}/${step.name}`),
+		position: [index * 240, 0] as [number, number],
+		...step,
+	}));
+	const connections: Record<string, unknown> = {};
+	for (let index = 0; index + 1 < nodes.length; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
+	}
+	return {
+		id: options.id,
+		name: options.name,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }

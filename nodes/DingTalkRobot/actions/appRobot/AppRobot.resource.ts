@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { ResourceOperations } from '../node.type';
 import * as downloadFile from './downloadFile.operation';
+import * as recall from './recall.operation';
 import * as reply from './reply.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as sendCard from './sendCard.operation';
@@ -12,6 +13,7 @@ import * as uploadMedia from './uploadMedia.operation';
 
 export const operations: ResourceOperations<'appRobot'> = {
 	downloadFile,
+	recall,
 	reply,
 	sendAndWait: { ...sendAndWait, runsOnce: true },
 	sendCard,
@@ -42,6 +44,13 @@ export const description: INodeProperties[] = [
 				value: 'downloadFile',
 				description: 'Download a picture, file, audio or video a user sent to the robot',
 				action: 'Download a received file',
+			},
+			{
+				name: 'Recall Message',
+				value: 'recall',
+				description:
+					'Take back messages the robot sent to a group or to people, by the processQueryKey of the send',
+				action: 'Recall a message',
 			},
 			{
 				name: 'Reply to Message',
@@ -93,6 +102,7 @@ export const description: INodeProperties[] = [
 		default: 'sendToGroup',
 	},
 	...downloadFile.description,
+	...recall.description,
 	...reply.description,
 	...sendAndWait.description,
 	...sendCard.description,

@@ -12,10 +12,19 @@ import type {
 } from 'n8n-workflow';
 
 import { appTokenCache } from '../../../../nodes/DingTalkRobot/transport/accessTokenCache';
-import { FakeCards, FakeContacts, FakeDingTalk, FakeOpenApi } from '../../../fake-dingtalk';
+import {
+	FakeCards,
+	FakeContacts,
+	FakeDingTalk,
+	FakeOpenApi,
+	FakeRobotRecall,
+	FakeTodo,
+	FakeWorkflow,
+} from '../../../fake-dingtalk';
 import type {
 	FakeApp,
 	FakeCardsOptions,
+	FakeProcess,
 	FakeContactsOptions,
 	FakeDingTalkOptions,
 	FakeOpenApiOptions,
@@ -34,7 +43,8 @@ export type AppOperation =
 	| 'uploadMedia'
 	| 'downloadFile'
 	| 'sendCard'
-	| 'updateCard';
+	| 'updateCard'
+	| 'recall';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;
@@ -56,6 +66,8 @@ export interface TestServer {
 	openApi: FakeOpenApi;
 	contacts: FakeContacts;
 	cards: FakeCards;
+	todo: FakeTodo;
+	workflow: FakeWorkflow;
 }
 
 let counter = 0;
@@ -67,6 +79,7 @@ export function useFakeOpenApi(
 		openApi?: FakeOpenApiOptions;
 		contacts?: FakeContactsOptions;
 		cards?: FakeCardsOptions;
+		processes?: FakeProcess[];
 	} = {},
 ): () => TestServer {
 	let server: TestServer | undefined;
@@ -78,8 +91,13 @@ export function useFakeOpenApi(
 		fake.use(openApi);
 		fake.use(contacts);
 		fake.use(cards);
+		fake.use(new FakeRobotRecall(openApi));
+		const todo = new FakeTodo(openApi, contacts);
+		fake.use(todo);
+		const workflow = new FakeWorkflow(openApi, contacts, options.processes);
+		fake.use(workflow);
 		await fake.start();
-		server = { fake, openApi, contacts, cards };
+		server = { fake, openApi, contacts, cards, todo, workflow };
 	});
 	afterAll(async () => {
 		await server?.fake.stop();

@@ -71,32 +71,34 @@ const FORMS: Record<string, string[]> = {
 };
 
 describe('node description', () => {
-	it('offers the App Robot and Contact resources after Message, which stays the default', () => {
+	it('offers the App Robot, Contact, To-Do and Approval resources after Message, which stays the default', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect(resource.default).toBe('message');
 		expect(resource.options?.map((option) => (option as { value: string }).value)).toEqual([
 			'message',
 			'appRobot',
 			'contact',
+			'todo',
+			'approval',
 		]);
 	});
 
-	it('asks for the robot credential on Message and the app credential on App Robot and Contact', () => {
+	it('asks for the robot credential on Message and the app credential on the app resources', () => {
 		expect(description.credentials).toEqual([
 			expect.objectContaining({
 				name: 'dingTalkRobotApi',
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			}),
 			expect.objectContaining({
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact'] } },
+				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			}),
 		]);
 	});
 
-	it('has the eight App Robot operations', () => {
+	it('has the nine App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
@@ -104,6 +106,7 @@ describe('node description', () => {
 		)!;
 		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
 			'downloadFile',
+			'recall',
 			'reply',
 			'sendAndWait',
 			'sendCard',
