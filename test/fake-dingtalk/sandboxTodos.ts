@@ -56,7 +56,7 @@ export function renderTodo(task: FakeTodoTask, nameOf: (unionId: string) => stri
 	const state = task.done ? 'done' : 'open';
 	return (
 		`<li class="todo" data-id="${escapeHtml(task.id)}" data-done="${task.done}">` +
-		`<span class="name">${escapeHtml(task.subject)}</span> <strong class="state">${state}</strong>` +
+		`<span class="name">${escapeHtml(task.subject)}</span> <span class="field"><strong class="state">${state}</strong></span>` +
 		`${details}${description}</li>`
 	);
 }
