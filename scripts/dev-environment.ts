@@ -18,6 +18,7 @@ import {
 	sandboxUsers,
 } from '../test/fake-dingtalk/sandboxPeople';
 import { sandboxApprovals } from '../test/fake-dingtalk/sandboxApprovals';
+import { sandboxTodos } from '../test/fake-dingtalk/sandboxTodos';
 import { sandboxCards } from '../test/fake-dingtalk/sandboxCards';
 import { FakeTodo } from '../test/fake-dingtalk/todo';
 import { FakeWorkflow } from '../test/fake-dingtalk/workflow';
@@ -284,6 +285,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			people: sandboxPeople(),
 			cards: true,
 			approvals: true,
+			todos: true,
 		});
 		started.sandbox = sandbox;
 		sandbox.fake.use(openApi);
@@ -299,6 +301,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		sandbox.fake.use(new FakeRobotRecall(openApi));
 		const todo = new FakeTodo(openApi, contacts);
 		sandbox.fake.use(todo);
+		sandbox.fake.use(sandboxTodos({ todo, contacts }));
 		const workflow = new FakeWorkflow(openApi, contacts, SANDBOX_PROCESSES);
 		sandbox.fake.use(workflow);
 		sandbox.fake.use(

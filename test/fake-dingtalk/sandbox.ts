@@ -150,7 +150,12 @@ function signatureVariant(body: Record<string, unknown>): SignatureVariant | und
 /** The sandbox page and its endpoints; FakeDingTalk plugs it in when `options.sandbox` is set. */
 export function sandboxExtension(host: SandboxHost, options: SandboxOptions): FakeExtension {
 	const config = resolveConfig(options);
-	const page = sandboxPage(options.people, options.cards === true, options.approvals === true);
+	const page = sandboxPage(
+		options.people,
+		options.cards === true,
+		options.approvals === true,
+		options.todos === true,
+	);
 	let previousEvent: string | undefined;
 	const gateway: FakeStreamGateway | undefined = options.stream;
 	const streamProblem = gateway ? undefined : 'The sandbox was started without a Stream gateway.';

@@ -3,12 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { deriveEventAesKey } from '../../nodes/shared/eventCrypto';
 import type { FakeExtension, Reply, RequestContext, Route } from './routing';
 import { SANDBOX_CORP_ID } from './sandboxEvents';
-import {
-	buildEventRequest,
-	isLoopbackHostHeader,
-	loopbackTarget,
-	postToTrigger,
-} from './sandboxFire';
+import { buildEventRequest, loopbackTarget, postToTrigger } from './sandboxFire';
+import { guarded, json } from './sandboxGuard';
 import { escapeHtml } from './sandboxMarkdown';
 import type { FakeStreamGateway } from './streamGateway';
 import type { ApprovalEvent, FakeInstance, FakeWorkflow } from './workflow';
@@ -37,12 +33,6 @@ interface Delivery {
 	ok: boolean;
 	detail: string;
 }
-
-const json = (status: number, body: unknown): Reply => ({
-	status,
-	json: body,
-	headers: { 'Cache-Control': 'no-store' },
-});
 
 /** The approvals as the page lists them: finished ones with their result, running ones with buttons. */
 export function renderApproval(instance: FakeInstance): string {
@@ -139,18 +129,6 @@ export function sandboxApprovals(options: SandboxApprovalsOptions): FakeExtensio
 		}
 		return json(200, { events, deliveries });
 	}
-
-	const guarded =
-		(handle: (context: RequestContext) => Reply | Promise<Reply>) => (context: RequestContext) => {
-			if (!isLoopbackHostHeader(context.headers.host)) {
-				return json(403, { error: 'The sandbox only answers on 127.0.0.1 or localhost.' });
-			}
-			const contentType = String(context.headers['content-type'] ?? '');
-			if (context.method === 'POST' && !contentType.startsWith('application/json')) {
-				return json(415, { error: 'Send JSON.' });
-			}
-			return handle(context);
-		};
 
 	return {
 		routes: (): Route[] => [

@@ -300,22 +300,33 @@ byId('clear').addEventListener('click', async () => {
 });
 
 loadConfig();
-let approvalsShown = '';
-const approvalsSection = byId('approvals');
-async function refreshApprovals() {
-	try {
-		const response = await fetch('/sandbox/approvals', { cache: 'no-store' });
-		if (!response.ok) return;
-		const data = await response.json();
-		byId('approvals').hidden = data.total === 0;
-		if (data.html !== approvalsShown) {
-			approvalsShown = data.html;
-			byId('approval-list').innerHTML = data.html;
+// A section listing what the app created (approvals, to-dos): present only when plugged in,
+// hidden while empty, redrawn when the list changes.
+function pollSection(path, sectionId, listId) {
+	const section = byId(sectionId);
+	if (!section) return undefined;
+	let shown = '';
+	const poll = async () => {
+		try {
+			const response = await fetch(path, { cache: 'no-store' });
+			if (!response.ok) return;
+			const data = await response.json();
+			section.hidden = data.total === 0;
+			if (data.html !== shown) {
+				shown = data.html;
+				byId(listId).innerHTML = data.html;
+			}
+		} catch (error) {
+			// The sandbox stopped; the next poll tries again.
 		}
-	} catch (error) {
-		// The sandbox runs without approvals.
-	}
+	};
+	poll();
+	setInterval(poll, 2000);
+	return poll;
 }
+const approvalsSection = byId('approvals');
+const refreshApprovals = pollSection('/sandbox/approvals', 'approvals', 'approval-list');
+pollSection('/sandbox/todos', 'todos', 'todo-list');
 if (approvalsSection) byId('approval-list').addEventListener('click', async (event) => {
 	const button = event.target.closest('button[data-approval]');
 	if (!button) return;
@@ -332,10 +343,6 @@ if (approvalsSection) byId('approval-list').addEventListener('click', async (eve
 
 refresh();
 setInterval(refresh, 1000);
-if (approvalsSection) {
-	refreshApprovals();
-	setInterval(refreshApprovals, 2000);
-}
 `;
 
 const BODY = `
@@ -406,6 +413,7 @@ const BODY = `
 			<ol id="stream-pushes" class="pushes" reversed></ol>
 		</form>
 		<!--approvals-->
+		<!--todos-->
 		<!--people-->
 	</aside>
 </main>
@@ -417,6 +425,13 @@ const APPROVALS_SECTION = `<section id="approvals" class="fire people" hidden>
 			<p class="help">Approvals started with the DingTalk Robot node's Approval actions. Approve or Reject as the person whose turn it is: the sandbox pushes bpms_task_change and, when the approval is finished, bpms_instance_change to the DingTalk Trigger and to a connected Stream Trigger.</p>
 			<ul id="approval-list"></ul>
 			<pre id="approval-result" class="result" hidden></pre>
+		</section>`;
+
+/** The to-dos the app created, filled in by the page's script. */
+const TODOS_SECTION = `<section id="todos" class="fire people" hidden>
+			<h2>To-dos (待办)</h2>
+			<p class="help">To-dos created with the DingTalk Robot node's To-Do actions, newest first, with their assignees and whether they are done.</p>
+			<ul id="todo-list"></ul>
 		</section>`;
 
 /** Who the sandbox's contacts hold: names, user IDs, mobiles, for trying the Contact actions. */
@@ -448,11 +463,18 @@ export interface SandboxPage {
 	headers: Record<string, string>;
 }
 
-export function sandboxPage(people?: SandboxPeople, cards = false, approvals = false): SandboxPage {
+export function sandboxPage(
+	people?: SandboxPeople,
+	cards = false,
+	approvals = false,
+	todos = false,
+): SandboxPage {
 	const body = BODY.replace(
 		'<!--people-->',
 		(cards ? cardsSection(people) : '') + (people ? peopleSection(people) : ''),
-	).replace('<!--approvals-->', approvals ? APPROVALS_SECTION : '');
+	)
+		.replace('<!--approvals-->', approvals ? APPROVALS_SECTION : '')
+		.replace('<!--todos-->', todos ? TODOS_SECTION : '');
 	const script = cards ? SCRIPT + CARDS_SCRIPT : SCRIPT;
 	const style = cards ? STYLE + CARDS_STYLE : STYLE;
 	const html = `<!doctype html>

@@ -61,6 +61,8 @@ export interface StartSandboxOptions {
 	cards?: boolean;
 	/** Whether the caller plugs in sandboxApprovals: the page then lists approvals. */
 	approvals?: boolean;
+	/** Whether the caller plugs in sandboxTodos: the page then lists to-dos. */
+	todos?: boolean;
 }
 
 export interface RunningSandbox {
@@ -104,6 +106,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 			people: options.people,
 			cards: options.cards,
 			approvals: options.approvals,
+			todos: options.todos,
 			stream,
 		},
 	});

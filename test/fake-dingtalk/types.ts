@@ -70,6 +70,8 @@ export interface SandboxOptions {
 	cards?: boolean;
 	/** Whether approvals are plugged in (sandboxApprovals.ts): the page then lists them. */
 	approvals?: boolean;
+	/** Whether to-dos are plugged in (sandboxTodos.ts): the page then lists them. */
+	todos?: boolean;
 }
 
 /** One person of the sandbox organisation as the page lists them. */

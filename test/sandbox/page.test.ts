@@ -5,8 +5,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DingTalkStreamTrigger } from '../../nodes/DingTalkStreamTrigger/DingTalkStreamTrigger.node';
 import { clearDedupeCaches } from '../../nodes/shared/dedupe';
-import { FakeCards, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeCards, FakeContacts, FakeDingTalk, FakeOpenApi, FakeTodo } from '../fake-dingtalk';
 import { sandboxCards } from '../fake-dingtalk/sandboxCards';
+import { sandboxTodos } from '../fake-dingtalk/sandboxTodos';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
 import { OK, postJson, signedSendUrl } from '../fake-dingtalk/testClient';
 import { activateTrigger, type ActivatedTrigger } from '../helpers/runTrigger';
@@ -174,6 +175,7 @@ if (missing) {
 					eventTriggerUrl: eventTrigger.url,
 					stream: gateway,
 					cards: true,
+					todos: true,
 				},
 			});
 			// As startSandbox does: connections/open and the OpenAPI on one API Base URL.
@@ -190,6 +192,11 @@ if (missing) {
 			});
 			const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway });
 			fake.use(openApi).use(cards).use(sandboxCards(cards, credentials.appKey));
+			const contacts = new FakeContacts(openApi, {
+				users: [{ userid: 'alice01', unionid: 'unionAlice01', name: 'Alice', dept_id_list: [1] }],
+			});
+			const todo = new FakeTodo(openApi, contacts);
+			fake.use(contacts).use(todo).use(sandboxTodos({ todo, contacts }));
 			base = await fake.start();
 
 			await send({
@@ -571,6 +578,46 @@ if (missing) {
 					]),
 				);
 			});
+		});
+
+		it('lists a to-do the app created, escaped, and shows it done once updated', async () => {
+			expect(await page.locator('#todos').getAttribute('hidden')).not.toBeNull();
+			const token = (
+				await postJson(`${base}/v1.0/oauth2/accessToken`, {
+					appKey: credentials.appKey,
+					appSecret: credentials.appSecret,
+				})
+			).json.accessToken as string;
+			const tasks = `${base}/v1.0/todo/users/unionAlice01/tasks`;
+			const headers = { 'Content-Type': 'application/json', 'x-acs-dingtalk-access-token': token };
+			const created = await fetch(tasks, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({
+					subject: 'Review <b>contract</b>',
+					executorIds: ['unionAlice01'],
+					priority: 30,
+					detailUrl: { pcUrl: 'https://example.com/contract', appUrl: 'javascript:alert(1)' },
+				}),
+			});
+			const { id } = (await created.json()) as { id: string };
+			const entry = page.locator(`#todo-list li[data-id="${id}"]`);
+			await eventually(async () => expect(await entry.count()).toBe(1));
+			expect(await page.locator('#todos').getAttribute('hidden')).toBeNull();
+			expect(await entry.locator('.name').textContent()).toBe('Review <b>contract</b>');
+			expect(await entry.locator('b').count()).toBe(0);
+			expect(await entry.textContent()).toContain('for Alice');
+			expect(await entry.locator('a').getAttribute('href')).toBe('https://example.com/contract');
+			expect(await entry.locator('.state').textContent()).toBe('open');
+
+			const updated = await fetch(`${tasks}/${id}?operatorId=unionAlice01`, {
+				method: 'PUT',
+				headers,
+				body: JSON.stringify({ done: true }),
+			});
+			expect(updated.status).toBe(200);
+			await eventually(async () => expect(await entry.getAttribute('data-done')).toBe('true'));
+			expect(await entry.locator('.state').textContent()).toBe('done');
 		});
 
 		it('runs without script errors or blocked resources, and saves a screenshot', async () => {
