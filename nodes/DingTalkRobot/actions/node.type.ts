@@ -16,6 +16,7 @@ export type DingTalkRobotType = {
 		| 'sendToGroup'
 		| 'sendToUsers'
 		| 'reply'
+		| 'replyWithAiCard'
 		| 'uploadMedia'
 		| 'downloadFile'
 		| 'sendAndWait'

@@ -4,6 +4,7 @@ import type { ResourceOperations } from '../node.type';
 import * as downloadFile from './downloadFile.operation';
 import * as recall from './recall.operation';
 import * as reply from './reply.operation';
+import * as replyWithAiCard from './replyWithAiCard.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as sendCard from './sendCard.operation';
 import * as sendToGroup from './sendToGroup.operation';
@@ -15,6 +16,7 @@ export const operations: ResourceOperations<'appRobot'> = {
 	downloadFile,
 	recall,
 	reply,
+	replyWithAiCard,
 	sendAndWait: { ...sendAndWait, runsOnce: true },
 	sendCard,
 	sendToGroup,
@@ -58,6 +60,13 @@ export const description: INodeProperties[] = [
 				description:
 					'Answer a message from the DingTalk Trigger, through its session webhook while valid and through the OpenAPI after',
 				action: 'Reply to a received message',
+			},
+			{
+				name: 'Reply with AI Card',
+				value: 'replyWithAiCard',
+				description:
+					'Answer in an AI card (AI 卡片) that types the answer of a streaming workflow (e.g. an AI Agent) as it is written',
+				action: 'Reply with an AI card',
 			},
 			{
 				name: 'Send and Wait for Response',
@@ -104,6 +113,7 @@ export const description: INodeProperties[] = [
 	...downloadFile.description,
 	...recall.description,
 	...reply.description,
+	...replyWithAiCard.description,
 	...sendAndWait.description,
 	...sendCard.description,
 	...sendToGroup.description,

@@ -44,7 +44,8 @@ export type AppOperation =
 	| 'downloadFile'
 	| 'sendCard'
 	| 'updateCard'
-	| 'recall';
+	| 'recall'
+	| 'replyWithAiCard';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;

@@ -108,6 +108,7 @@ describe('node description', () => {
 			'downloadFile',
 			'recall',
 			'reply',
+			'replyWithAiCard',
 			'sendAndWait',
 			'sendCard',
 			'sendToGroup',

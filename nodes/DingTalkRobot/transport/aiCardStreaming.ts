@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
+
+import { describeAiCardError } from '../domain/aiCards/aiCardErrors';
+import type { SendOutcome } from '../domain/aiCards/cardTextUpdater';
+import { isThrottled } from '../domain/errorCatalog';
+import type { OpenApiClient } from './openApi';
+
+export const CARD_STREAMING_PATH = '/v1.0/card/streaming';
+
+export interface StreamingUpdate {
+	outTrackId: string;
+	/** The template's streaming variable. */
+	key: string;
+	/** The whole text so far (sent with isFull: a lost call is healed by the next). */
+	content: string;
+	isFinalize: boolean;
+	isError: boolean;
+}
+
+/** The body of PUT /v1.0/card/streaming; every call has a new guid. */
+export function streamingBody(update: StreamingUpdate): IDataObject {
+	return {
+		outTrackId: update.outTrackId,
+		guid: randomUUID(),
+		key: update.key,
+		content: update.content,
+		isFull: true,
+		isFinalize: update.isFinalize,
+		isError: update.isError,
+	};
+}
+
+/**
+ * One streaming call, not retried here: a refusal for DingTalk's call limit comes back as
+ * 'throttled' for the card's updater, which backs off and sends the latest text instead.
+ */
+export async function putCardStreaming(
+	client: OpenApiClient,
+	update: StreamingUpdate,
+): Promise<SendOutcome> {
+	try {
+		await client.put(CARD_STREAMING_PATH, streamingBody(update), {
+			maxRetries: 0,
+			retryDelayMs: 0,
+			what: 'DingTalk did not take the AI card update',
+			describeCode: describeAiCardError,
+		});
+		return 'sent';
+	} catch (caught) {
+		const error = caught as NodeApiError;
+		if (isThrottled(Number(error.httpCode), error.context?.code)) return 'throttled';
+		throw error;
+	}
+}
