@@ -126,7 +126,7 @@ export async function readStreamingSource(
 		if (!event) return true;
 		if (event.type === 'end') return false;
 		if (event.type === 'error') {
-			throw new SourceFailed(`the source reported an error: ${event.message}`, SOURCE_HINT);
+			throw new SourceFailed(`the answer stopped with an error: ${event.message}`, SOURCE_HINT);
 		}
 		answer.text += event.text;
 		answer.chunks += 1;

@@ -65,7 +65,10 @@ export function n8nStreamEvent(line: string): StreamEvent | undefined {
 		case 'error':
 			return {
 				type: 'error',
-				message: errorText(chunk.content, 'the workflow reported an error'),
+				message: errorText(
+					chunk.content,
+					'no details (see the executions of the answering workflow)',
+				),
 			};
 		// n8n writes begin/end around each streaming node, and more than one node may stream:
 		// the answer ends when the response does.

@@ -173,7 +173,7 @@ describe('Reply with AI Card', () => {
 	});
 
 	it.each([
-		['an error line', { failure: 'errorLine' as const }, /reported an error: Model overloaded/],
+		['an error line', { failure: 'errorLine' as const }, /stopped with an error: Model overloaded/],
 		['a broken connection', { failure: 'disconnect' as const }, /broke off \(the connection/],
 	])(
 		'fails the card with a short reason and the execution with a hint on %s',

@@ -34,7 +34,7 @@ describe('n8n streaming lines', () => {
 		});
 		expect(n8nStreamEvent('{"type":"error"}')).toEqual({
 			type: 'error',
-			message: 'the workflow reported an error',
+			message: 'no details (see the executions of the answering workflow)',
 		});
 	});
 
