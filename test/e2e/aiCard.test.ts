@@ -155,7 +155,10 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 			workflows: Object.values(WORKFLOWS),
 		};
 	});
-	beforeEach(() => fake.reset());
+	beforeEach(() => {
+		fake.reset();
+		aiCards.qpsLimit = Infinity;
+	});
 	afterAll(async () => await fake.stop());
 
 	function incomingMessage(): IDataObject {
@@ -215,4 +218,38 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		expect(card.publicData.flowStatus).toBe('5');
 		expect(card.publicData.content).toMatch(/^Deploys are green: \n\n\(Failed: /);
 	}, 60_000);
+
+	it('10 conversations at once on a QPS-limited DingTalk: 10 complete cards, no refusal left unrecovered', async () => {
+		aiCards.qpsLimit = 5;
+		const before = (await n8n().executions.list(WORKFLOWS.reply.id)).length;
+		const answers = await Promise.all(
+			Array.from({ length: 10 }, async () =>
+				post(n8n().webhookUrl('e2e-ai-card'), {
+					message: incomingMessage(),
+					streamingUrl: n8n().webhookUrl('e2e-ai-answer'),
+				}),
+			),
+		);
+		expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+		const executions = (await n8n().executions.waitFor(WORKFLOWS.reply.id, before + 10)).slice(-10);
+		const answer = ANSWER_WORDS.join('');
+		for (const execution of executions) {
+			expect(failureOf(execution).status).toBe('success');
+			const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+			expect(cards.card(keys.appKey, String(output.outTrackId))!.publicData).toEqual({
+				flowStatus: '3',
+				content: answer,
+			});
+		}
+		expect(
+			new Set(
+				executions.map(
+					(execution) => nodeOutput(execution.data, 'Reply with AI Card')[0].outTrackId,
+				),
+			).size,
+		).toBe(10);
+		// DingTalk did refuse calls over its limit, and every card sent its text again after.
+		expect(aiCards.overLimit).toBeGreaterThan(0);
+		expect(aiCards.unrecovered).toBe(0);
+	}, 120_000);
 });
