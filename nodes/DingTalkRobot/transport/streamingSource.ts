@@ -4,14 +4,21 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { StreamEvent } from '../domain/aiCards/streamFormats';
 import { LineSplitter, n8nStreamEvent, openAiStreamEvent } from '../domain/aiCards/streamFormats';
 
-/** Why a streaming source gave no (complete) answer, in words fit for the card. */
+/**
+ * Why a streaming source gave no (complete) answer. `cardReason` is what the chat may see: no
+ * words of the source's error page, which may name internal URLs.
+ */
 export class SourceFailed extends Error {
+	readonly cardReason: string;
+
 	constructor(
 		message: string,
 		readonly hint: string,
+		cardReason?: string,
 	) {
 		super(message);
 		this.name = 'SourceFailed';
+		this.cardReason = cardReason ?? message;
 	}
 }
 
@@ -99,6 +106,7 @@ export async function readStreamingSource(
 		throw new SourceFailed(
 			`the source answered HTTP ${status}${words ? `: ${words}` : ''}`,
 			SOURCE_HINT,
+			`the source answered HTTP ${status}`,
 		);
 	}
 	if (!isReadable(body)) throw new SourceFailed('the source answered no body', SOURCE_HINT);
@@ -120,9 +128,11 @@ export async function readStreamingSource(
 	})();
 
 	const answer: StreamedAnswer = { text: '', chunks: 0 };
+	let refused: { error: unknown } | undefined;
 	const lines = new LineSplitter();
 	const decoder = new TextDecoder();
 	const take = async (event: StreamEvent | undefined): Promise<boolean> => {
+		if (refused) return false;
 		if (!event) return true;
 		if (event.type === 'end') return false;
 		if (event.type === 'error') {
@@ -132,8 +142,13 @@ export async function readStreamingSource(
 		answer.chunks += 1;
 		answer.firstChunkAt ??= now();
 		answer.lastChunkAt = now();
-		await onText(answer.text);
-		return true;
+		try {
+			await onText(answer.text);
+		} catch (caught) {
+			// Not the source's failure (e.g. DingTalk refused the card update): reported as it is.
+			refused = { error: caught };
+		}
+		return refused === undefined;
 	};
 	let broken: unknown;
 	try {
@@ -151,6 +166,7 @@ export async function readStreamingSource(
 	}
 	watch.done = true;
 	await watching;
+	if (refused) throw refused.error;
 	if (broken instanceof SourceFailed) throw broken;
 	if (watch.silent) {
 		throw new SourceFailed(

@@ -446,7 +446,7 @@ export async function execute(
 }
 
 function reasonFor(caught: unknown): string {
-	if (caught instanceof SourceFailed) return `Failed: ${caught.message}`;
+	if (caught instanceof SourceFailed) return `Failed: ${caught.cardReason}`;
 	if (caught instanceof ThrottledTooOften) return 'Failed: DingTalk refused too many updates';
 	return 'Failed: DingTalk refused an update of the card';
 }

@@ -314,4 +314,29 @@ describe('Reply with AI Card', () => {
 		expect(card.publicData.flowStatus).toBe('5');
 		expect(requestsTo(server(), STREAMING_PATH).length).toBeGreaterThan(0);
 	});
+
+	it('reports DingTalk’s refusal of the typing status as DingTalk’s error, not as a failed source', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		// token, createAndDeliver, then the update to flowStatus 2 is refused
+		server().fake.injectFaults(
+			{ delayMs: 0 },
+			{ delayMs: 0 },
+			{ status: 400, body: JSON.stringify({ code: 'InvalidParameter', message: '参数错误' }) },
+		);
+		const error = await runExpectingError(app, fromWorkflow('/ai-ok', { chunks: words(3) }));
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toContain('DingTalk did not update the card');
+		expect(error.message).not.toContain('The answer for the AI card failed');
+	});
+
+	it('shows the card only a short reason when the source answers an error page', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const error = await runExpectingError(
+			app,
+			aiCard({ answerSource: 'workflow', streamingUrl: source.url('/secret-path-404') }),
+		);
+		expect(error.message).toContain('secret-path-404');
+		const card = [...server().cards.cards.values()].find((each) => each.appKey === app.appKey)!;
+		expect(card.publicData.content).toBe('(Failed: the source answered HTTP 404)');
+	});
 });
