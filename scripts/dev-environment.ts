@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FakeAiCards } from '../test/fake-dingtalk/aiCards';
 import { FakeCards } from '../test/fake-dingtalk/cards';
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
@@ -293,6 +294,8 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
 		sandbox.fake.use(cards);
 		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
+		// AI cards stream into the same cards, at the lower end of the limits users report.
+		sandbox.fake.use(new FakeAiCards(openApi, cards, { qpsLimit: 20 }));
 		const contacts = new FakeContacts(openApi, {
 			departments: SANDBOX_DEPARTMENTS,
 			users: sandboxUsers(),

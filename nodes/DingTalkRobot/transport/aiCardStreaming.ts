@@ -3,7 +3,7 @@ import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
 import { describeAiCardError } from '../domain/aiCards/aiCardErrors';
 import type { SendOutcome } from '../domain/aiCards/cardTextUpdater';
-import { isThrottled } from '../domain/errorCatalog';
+import { isThrottled } from '../../shared/errorCatalog';
 import type { OpenApiClient } from './openApi';
 
 export const CARD_STREAMING_PATH = '/v1.0/card/streaming';
