@@ -4,7 +4,8 @@ import type { IDataObject, NodeApiError } from 'n8n-workflow';
 import { describeAiCardError } from '../domain/aiCards/aiCardErrors';
 import type { SendOutcome } from '../domain/aiCards/cardTextUpdater';
 import { isThrottled } from '../../shared/errorCatalog';
-import type { OpenApiClient } from './openApi';
+import { updateCard } from './cards';
+import type { OpenApiClient, RetryOptions } from './openApi';
 
 export const CARD_STREAMING_PATH = '/v1.0/card/streaming';
 
@@ -52,4 +53,28 @@ export async function putCardStreaming(
 		if (isThrottled(Number(error.httpCode), error.context?.code)) return 'throttled';
 		throw error;
 	}
+}
+
+/** An AI card of the app, and the names of its streaming and status variables. */
+export interface AiCardHandle {
+	client: OpenApiClient;
+	outTrackId: string;
+	contentKey: string;
+	statusKey: string;
+	retry: RetryOptions;
+}
+
+/** Sets the card's status variable (and its text, when given), leaving its other variables. */
+export async function setAiCardStatus(
+	card: AiCardHandle,
+	status: string,
+	content?: string,
+): Promise<void> {
+	const variables = { [card.statusKey]: status };
+	if (content !== undefined) variables[card.contentKey] = content;
+	await updateCard(
+		card.client,
+		{ outTrackId: card.outTrackId, variables, byKey: true },
+		card.retry,
+	);
 }

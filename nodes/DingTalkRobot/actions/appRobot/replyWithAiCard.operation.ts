@@ -4,25 +4,23 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } fr
 
 import { appBudgetFor } from '../../domain/aiCards/appBudget';
 import { CardTextUpdater, ThrottledTooOften } from '../../domain/aiCards/cardTextUpdater';
+import { FLOW_STATUS } from '../../domain/aiCards/flowStatus';
 import { MessageFieldError } from '../../domain/robotMessage';
-import type { CardSpace } from '../../domain/cards/openSpace';
 import { openSpaceIdOf } from '../../domain/cards/openSpace';
-import { putCardStreaming } from '../../transport/aiCardStreaming';
-import { createAndDeliverCard, updateCard } from '../../transport/cards';
-import type { OpenApiClient, RetryOptions } from '../../transport/openApi';
+import { putCardStreaming, setAiCardStatus } from '../../transport/aiCardStreaming';
+import type { AiCardHandle } from '../../transport/aiCardStreaming';
+import { createAndDeliverCard } from '../../transport/cards';
 import { readStreamingSource, SourceFailed } from '../../transport/streamingSource';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import { openApiClient, readRetryOptions, requiredText, robotCodeOf } from '../openApiItem';
 import { retryOptions, robotCodeOption } from './appRobot.descriptions';
-import { readReplyTarget } from './readTarget';
-import { conversationOf } from './sendToTarget';
-
-/** A public AI card template; the fake DingTalk and the sandbox know it too. */
-export const DEFAULT_AI_CARD_TEMPLATE = '382e4302-551d-4880-bf29-a30acfab2e71.schema';
-
-/** The AI card's flowStatus values (cards facts §2). */
-const FLOW_STATUS = { processing: '1', inputing: '2', finished: '3', failed: '5' } as const;
+import {
+	aiCardTargetProperties,
+	aiCardTemplateProperty,
+	aiCardVariableOptions,
+} from './aiCard.descriptions';
+import { readAiCardKeys, readAiCardSpace } from './readAiCardTarget';
 
 /** Longest reason of a failure shown on the card. */
 const CARD_REASON_CHARS = 200;
@@ -35,52 +33,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Send To',
-		name: 'aiCardSendTo',
-		type: 'options',
-		default: 'reply',
-		options: [
-			{
-				name: 'Reply to Message',
-				value: 'reply',
-				description: 'The group of a received message, or its sender’s 1:1 chat with the robot',
-			},
-			{ name: 'Group', value: 'group', description: 'A group the robot is in' },
-			{ name: 'User', value: 'user', description: 'A person’s 1:1 chat with the robot' },
-		],
-	},
-	{
-		displayName: 'Incoming Message',
-		name: 'incomingMessage',
-		type: 'json',
-		default: '={{ $json }}',
-		required: true,
-		description:
-			'The message to answer: an item of the DingTalk Trigger or DingTalk Stream Trigger',
-		hint: 'After other nodes: {{ $("DingTalk Stream Trigger").item.json }}',
-		displayOptions: { show: { aiCardSendTo: ['reply'] } },
-	},
-	{
-		displayName: 'Conversation ID',
-		name: 'openConversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. cid6KeBBLoveMJOGXoYKF5x7EeiodoA==',
-		description: 'The openConversationId of the group; the robot must be in the group',
-		displayOptions: { show: { aiCardSendTo: ['group'] } },
-	},
-	{
-		displayName: 'User ID',
-		name: 'aiCardUserId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. manager1234',
-		description: 'The DingTalk user ID (staff ID) of the person',
-		displayOptions: { show: { aiCardSendTo: ['user'] } },
-	},
+	...aiCardTargetProperties,
 	{
 		displayName: 'Answer From',
 		name: 'answerSource',
@@ -126,15 +79,7 @@ const properties: INodeProperties[] = [
 		description: 'The answer shown in the card (Markdown, if the template renders it)',
 		displayOptions: { show: { answerSource: ['text'] } },
 	},
-	{
-		displayName: 'Card Template ID',
-		name: 'aiCardTemplateId',
-		type: 'string',
-		default: DEFAULT_AI_CARD_TEMPLATE,
-		required: true,
-		description:
-			'An AI card template (卡片搭建平台 → AI 卡片). The default is a public template ID given as an example; create your own, link it to the app and put its ID here.',
-	},
+	aiCardTemplateProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -151,13 +96,7 @@ const properties: INodeProperties[] = [
 				description:
 					'The most streaming calls per second of the app, shared by all cards this n8n process fills at the same time. DingTalk refuses calls over its limit (403 QpsLimit).',
 			},
-			{
-				displayName: 'Content Variable',
-				name: 'contentKey',
-				type: 'string',
-				default: 'content',
-				description: 'The template’s streaming variable that shows the answer',
-			},
+			...aiCardVariableOptions,
 			{
 				displayName: 'Out Track ID',
 				name: 'outTrackId',
@@ -174,13 +113,6 @@ const properties: INodeProperties[] = [
 				default: 120,
 				description:
 					'How long the workflow may stay silent (before its first words or between two chunks) before the card is failed',
-			},
-			{
-				displayName: 'Status Variable',
-				name: 'statusKey',
-				type: 'string',
-				default: 'flowStatus',
-				description: 'The template’s status variable: 1 thinking, 2 typing, 3 finished, 5 failed',
 			},
 			{
 				displayName: 'Update Interval (Ms)',
@@ -200,28 +132,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['appRobot'], operation: ['replyWithAiCard'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-function readSpace(context: IExecuteFunctions, itemIndex: number): CardSpace {
-	const to = context.getNodeParameter('aiCardSendTo', itemIndex, 'reply');
-	if (to === 'group') {
-		return {
-			type: 'IM_GROUP',
-			openConversationId: requiredText(context, itemIndex, 'openConversationId', 'Conversation ID'),
-		};
-	}
-	if (to === 'user') {
-		return {
-			type: 'IM_ROBOT',
-			userId: requiredText(context, itemIndex, 'aiCardUserId', 'User ID'),
-		};
-	}
-	const target = readReplyTarget(context, itemIndex);
-	if (target.to !== 'reply') throw new Error('a reply target was expected');
-	const conversation = conversationOf(target.incoming);
-	return conversation.to === 'group'
-		? { type: 'IM_GROUP', openConversationId: conversation.openConversationId }
-		: { type: 'IM_ROBOT', userId: conversation.userIds[0] };
-}
 
 function parseJson(text: string): unknown {
 	try {
@@ -261,24 +171,6 @@ function positiveNumber(value: unknown, fallback: number): number {
 	return Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
-interface AiCard {
-	client: OpenApiClient;
-	outTrackId: string;
-	contentKey: string;
-	statusKey: string;
-	retry: RetryOptions;
-}
-
-async function setStatus(card: AiCard, status: string, content?: string): Promise<void> {
-	const variables = { [card.statusKey]: status };
-	if (content !== undefined) variables[card.contentKey] = content;
-	await updateCard(
-		card.client,
-		{ outTrackId: card.outTrackId, variables, byKey: true },
-		card.retry,
-	);
-}
-
 /** The card's last words on a failure: the answer so far and the reason. */
 function failedContent(text: string, reason: string): string {
 	const shown =
@@ -287,7 +179,7 @@ function failedContent(text: string, reason: string): string {
 }
 
 /** Marks the card failed; a refusal here must not hide the failure being reported. */
-async function failCard(card: AiCard, text: string, reason: string): Promise<boolean> {
+async function failCard(card: AiCardHandle, text: string, reason: string): Promise<boolean> {
 	const content = failedContent(text, reason);
 	try {
 		await putCardStreaming(card.client, {
@@ -301,7 +193,7 @@ async function failCard(card: AiCard, text: string, reason: string): Promise<boo
 		// The instance update below still shows the failure.
 	}
 	try {
-		await setStatus(card, FLOW_STATUS.failed, content);
+		await setAiCardStatus(card, FLOW_STATUS.failed, content);
 		return true;
 	} catch {
 		return false;
@@ -321,7 +213,7 @@ export async function execute(
 	const startedAt = Date.now();
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const cardTemplateId = requiredText(this, itemIndex, 'aiCardTemplateId', 'Card Template ID');
-	const space = readSpace(this, itemIndex);
+	const space = readAiCardSpace(this, itemIndex);
 	const fromWorkflow = this.getNodeParameter('answerSource', itemIndex, 'workflow') === 'workflow';
 	const source = fromWorkflow
 		? {
@@ -331,12 +223,11 @@ export async function execute(
 			}
 		: undefined;
 	const answerText = fromWorkflow ? '' : requiredText(this, itemIndex, 'answerText', 'Text', '');
-	const contentKey = String(options.contentKey ?? '').trim() || 'content';
-	const statusKey = String(options.statusKey ?? '').trim() || 'flowStatus';
+	const { contentKey, statusKey } = readAiCardKeys(options);
 	const retry = readRetryOptions(options);
 	const client = await openApiClient(this, itemIndex, run);
 	const robotCode = robotCodeOf(options, client.app.appKey);
-	const card: AiCard = {
+	const card: AiCardHandle = {
 		client,
 		outTrackId: String(options.outTrackId ?? '').trim() || `n8n-ai-${randomUUID()}`,
 		contentKey,
@@ -381,7 +272,7 @@ export async function execute(
 	const onText = async (text: string) => {
 		if (!typing) {
 			typing = true;
-			await setStatus(card, FLOW_STATUS.inputing);
+			await setAiCardStatus(card, FLOW_STATUS.inputing);
 		}
 		updater.update(text);
 	};
@@ -410,7 +301,7 @@ export async function execute(
 			await onText(text);
 		}
 		await updater.finish(text);
-		await setStatus(card, FLOW_STATUS.finished, text);
+		await setAiCardStatus(card, FLOW_STATUS.finished, text);
 	} catch (caught) {
 		await updater.stop();
 		const failed = await failCard(card, text, reasonFor(caught));
