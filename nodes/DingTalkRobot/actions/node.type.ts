@@ -17,6 +17,8 @@ export type DingTalkRobotType = {
 		| 'sendToUsers'
 		| 'reply'
 		| 'replyWithAiCard'
+		| 'createAiCard'
+		| 'updateAiCard'
 		| 'uploadMedia'
 		| 'downloadFile'
 		| 'sendAndWait'

@@ -13,8 +13,10 @@ export interface StreamingUpdate {
 	outTrackId: string;
 	/** The template's streaming variable. */
 	key: string;
-	/** The whole text so far (sent with isFull: a lost call is healed by the next). */
+	/** The whole text so far: sent with isFull, a lost call is healed by the next. */
 	content: string;
+	/** False: `content` is added to what the card shows (manual appends). Default true. */
+	isFull?: boolean;
 	isFinalize: boolean;
 	isError: boolean;
 }
@@ -26,7 +28,7 @@ export function streamingBody(update: StreamingUpdate): IDataObject {
 		guid: randomUUID(),
 		key: update.key,
 		content: update.content,
-		isFull: true,
+		isFull: update.isFull !== false,
 		isFinalize: update.isFinalize,
 		isError: update.isError,
 	};

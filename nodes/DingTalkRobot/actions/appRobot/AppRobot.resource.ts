@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ResourceOperations } from '../node.type';
+import * as createAiCard from './createAiCard.operation';
 import * as downloadFile from './downloadFile.operation';
 import * as recall from './recall.operation';
 import * as reply from './reply.operation';
@@ -9,10 +10,12 @@ import * as sendAndWait from './sendAndWait.operation';
 import * as sendCard from './sendCard.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
+import * as updateAiCard from './updateAiCard.operation';
 import * as updateCard from './updateCard.operation';
 import * as uploadMedia from './uploadMedia.operation';
 
 export const operations: ResourceOperations<'appRobot'> = {
+	createAiCard,
 	downloadFile,
 	recall,
 	reply,
@@ -21,6 +24,7 @@ export const operations: ResourceOperations<'appRobot'> = {
 	sendCard,
 	sendToGroup,
 	sendToUsers,
+	updateAiCard,
 	updateCard,
 	uploadMedia,
 };
@@ -41,6 +45,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['appRobot'] } },
 		options: [
+			{
+				name: 'Create AI Card',
+				value: 'createAiCard',
+				description:
+					'Deliver an AI card (AI 卡片) that shows "thinking", to fill yourself with Update AI Card',
+				action: 'Create an AI card',
+			},
 			{
 				name: 'Download File',
 				value: 'downloadFile',
@@ -95,6 +106,13 @@ export const description: INodeProperties[] = [
 				action: 'Send a message to users',
 			},
 			{
+				name: 'Update AI Card',
+				value: 'updateAiCard',
+				description:
+					'Append or replace the text of an AI card, or finish or fail it, by its outTrackId',
+				action: 'Update an AI card',
+			},
+			{
 				name: 'Update Card',
 				value: 'updateCard',
 				description: 'Change the variables of a sent interactive card, for everyone or per person',
@@ -110,6 +128,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'sendToGroup',
 	},
+	...createAiCard.description,
 	...downloadFile.description,
 	...recall.description,
 	...reply.description,
@@ -118,6 +137,7 @@ export const description: INodeProperties[] = [
 	...sendCard.description,
 	...sendToGroup.description,
 	...sendToUsers.description,
+	...updateAiCard.description,
 	...updateCard.description,
 	...uploadMedia.description,
 ];

@@ -45,7 +45,9 @@ export type AppOperation =
 	| 'sendCard'
 	| 'updateCard'
 	| 'recall'
-	| 'replyWithAiCard';
+	| 'replyWithAiCard'
+	| 'createAiCard'
+	| 'updateAiCard';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;

@@ -98,13 +98,14 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the nine App Robot operations', () => {
+	it('has the eleven App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
 				property.displayOptions?.show?.resource?.includes('appRobot'),
 		)!;
 		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'createAiCard',
 			'downloadFile',
 			'recall',
 			'reply',
@@ -113,6 +114,7 @@ describe('node description', () => {
 			'sendCard',
 			'sendToGroup',
 			'sendToUsers',
+			'updateAiCard',
 			'updateCard',
 			'uploadMedia',
 		]);
