@@ -3,6 +3,7 @@
  * contract (test/fake-dingtalk/aiCards.ts).
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { FAKE_AI_CARD_TEMPLATE, FakeAiCards, flowStatusHistory } from '../../../../fake-dingtalk';
 import { addApp, appParams, run, runExpectingError, useFakeOpenApi } from '../../support/app';
@@ -33,7 +34,7 @@ const update = (
 	app: TestApp,
 	outTrackId: string,
 	fields: Record<string, unknown>,
-	options: Record<string, unknown> = {},
+	options: IDataObject = {},
 ) =>
 	run(
 		app,
