@@ -9,8 +9,10 @@ import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import type { WorkflowFixture } from '../../scripts/n8n-instance';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import {
+	FAKE_MODEL,
 	FakeAiCards,
 	FakeCards,
+	FakeChatModel,
 	FakeDingTalk,
 	FakeOpenApi,
 	flowStatusHistory,
@@ -26,6 +28,55 @@ const GROUP = 'cidE2eAiGroup001==';
 const STAFF = 'e2e-ai-staff';
 const APP = { id: 'e2eAiCardCred001', name: 'E2E AI card app (fake DingTalk)' };
 const app = { type: 'dingTalkAppApi', data: {}, ...APP };
+const OPENAI = { id: 'e2eFakeOpenAi001', name: 'E2E stand-in chat model' };
+
+/** Webhook (Streaming) → AI Agent (streaming) with the OpenAI Chat Model on the stand-in model. */
+function agentAnswerWorkflow(id: string, path: string): WorkflowFixture {
+	return {
+		id,
+		name: `E2E ${path}: AI Agent answer`,
+		nodes: [
+			{
+				id: uuidFor(`${id}/Webhook`),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { httpMethod: 'POST', path, responseMode: 'streaming', options: {} },
+				webhookId: uuidFor(`${id}/webhook`),
+			},
+			{
+				id: uuidFor(`${id}/AI Agent`),
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3,
+				position: [240, 0],
+				parameters: {
+					promptType: 'define',
+					text: '={{ $json.body.text }}',
+					options: { enableStreaming: true },
+				},
+			},
+			{
+				id: uuidFor(`${id}/OpenAI Chat Model`),
+				name: 'OpenAI Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [240, 200],
+				parameters: { model: { __rl: true, mode: 'id', value: FAKE_MODEL }, options: {} },
+				credentials: { openAiApi: OPENAI },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
 
 const ANSWER_WORDS = [
 	'Deploys ',
@@ -108,6 +159,7 @@ function streamingAnswerWorkflow(id: string, path: string, failAfter?: number): 
 const WORKFLOWS = {
 	answer: streamingAnswerWorkflow('e2eAiAnswer00001', 'e2e-ai-answer'),
 	failingAnswer: streamingAnswerWorkflow('e2eAiAnswerFail1', 'e2e-ai-answer-fails', 3),
+	agentAnswer: agentAnswerWorkflow('e2eAiAgentAnswer', 'e2e-ai-agent'),
 	reply: webhookWorkflow({
 		id: 'e2eAiCardReply01',
 		path: 'e2e-ai-card',
@@ -140,8 +192,10 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 	const cards = new FakeCards(openApi);
 	const aiCards = new FakeAiCards(openApi, cards);
 	fake.use(openApi).use(cards).use(aiCards);
+	const model = new FakeChatModel({ wordDelayMs: 60 });
 	const n8n = useN8n(async () => {
 		const baseUrl = await fake.start();
+		const modelUrl = await model.start();
 		return {
 			name: 'ai-card',
 			credentials: [
@@ -151,6 +205,7 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 					apiBaseUrl: baseUrl,
 					oapiBaseUrl: baseUrl,
 				}),
+				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-e2e-stand-in', url: modelUrl } },
 			],
 			workflows: Object.values(WORKFLOWS),
 		};
@@ -159,7 +214,10 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		fake.reset();
 		aiCards.qpsLimit = Infinity;
 	});
-	afterAll(async () => await fake.stop());
+	afterAll(async () => {
+		await fake.stop();
+		await model.stop();
+	});
 
 	function incomingMessage(): IDataObject {
 		const expiresAt = Date.now() + 3_600_000;
@@ -203,6 +261,22 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		expect(new Set(texts).size).toBeGreaterThanOrEqual(3);
 		for (const text of texts) expect(answer.startsWith(text)).toBe(true);
 		expect(texts.at(-1)).toBe(answer);
+	}, 60_000);
+
+	it('a real n8n AI Agent on the stand-in model streams its answer into the card', async () => {
+		const { execution } = await reply('e2e-ai-agent');
+
+		expect(failureOf(execution).status).toBe('success');
+		const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+		const answer = model.answerFor('how are the deploys?');
+		expect(output.text).toBe(answer);
+		expect(Number(output.chunks)).toBeGreaterThan(5);
+		const card = cards.card(keys.appKey, String(output.outTrackId))!;
+		expect(card.publicData).toEqual({ flowStatus: '3', content: answer });
+		const texts = aiCards.state(keys.appKey, card.outTrackId).streams.map((update) => update.text);
+		expect(new Set(texts).size).toBeGreaterThanOrEqual(3);
+		expect(texts.at(-1)).toBe(answer);
+		expect(model.requests.some((request) => request.path === '/v1/chat/completions')).toBe(true);
 	}, 60_000);
 
 	it('a failing answer leaves the card failed with a reason and the execution failed with a hint', async () => {
