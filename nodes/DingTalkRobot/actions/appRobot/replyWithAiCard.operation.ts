@@ -270,6 +270,8 @@ export async function execute(
 	);
 	let typing = false;
 	const onText = async (text: string) => {
+		// No use reading on when DingTalk refuses the card for good.
+		if (updater.failure) throw updater.failure.error;
 		if (!typing) {
 			typing = true;
 			await setAiCardStatus(card, FLOW_STATUS.inputing);

@@ -52,6 +52,8 @@ export class CardTextUpdater {
 	private wake?: () => void;
 	private readonly loop: Promise<void>;
 	private readonly clock: Clock;
+	/** Why the card cannot be filled any more (DingTalk refused a call for good). */
+	failure?: { error: unknown };
 
 	constructor(
 		private readonly send: SendText,
@@ -59,8 +61,8 @@ export class CardTextUpdater {
 	) {
 		this.clock = options.clock ?? realClock;
 		this.loop = this.run();
-		// The failure is reported by finish() or stop(); until then it must not go unhandled.
-		this.loop.catch(() => {});
+		// The failure is reported by finish() and `failure`; until then it must not go unhandled.
+		this.loop.catch((error: unknown) => (this.failure = { error }));
 	}
 
 	/** The whole text so far. */

@@ -339,4 +339,20 @@ describe('Reply with AI Card', () => {
 		const card = [...server().cards.cards.values()].find((each) => each.appKey === app.appKey)!;
 		expect(card.publicData.content).toBe('(Failed: the source answered HTTP 404)');
 	});
+
+	it('stops reading the answer once DingTalk refuses the card for good', async () => {
+		const app = addApp(server(), {
+			groups: [GROUP],
+			permissions: ['Card.Instance.Write', 'qyapi_robot_sendmsg'],
+		});
+		const started = Date.now();
+		const error = await runExpectingError(
+			app,
+			fromWorkflow('/ai-long', { chunks: words(40), delayMs: 50 }),
+		);
+		// The answer takes 2 s; the refusal of the first update ends the item long before.
+		expect(Date.now() - started).toBeLessThan(1500);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.description).toContain('Card.Streaming.Write');
+	});
 });
