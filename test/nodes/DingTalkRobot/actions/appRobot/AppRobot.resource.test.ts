@@ -98,7 +98,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the eleven App Robot operations', () => {
+	it('has the twelve App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
