@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FakeAiCards } from '../test/fake-dingtalk/aiCards';
 import { FakeCards } from '../test/fake-dingtalk/cards';
+import { FakeChatModel } from '../test/fake-dingtalk/fakeChatModel';
 import { FakeContacts } from '../test/fake-dingtalk/contacts';
 import { FakeOpenApi } from '../test/fake-dingtalk/openApi';
 import { FakeRobotRecall } from '../test/fake-dingtalk/robotRecall';
@@ -78,6 +80,8 @@ export interface DevEnvironmentOptions {
 	n8nPort?: number;
 	/** Default: a free ephemeral port. */
 	sandboxPort?: number;
+	/** The stand-in OpenAI-compatible chat model's port. Default: a free ephemeral port. */
+	modelPort?: number;
 	/** Progress messages. */
 	log?: (line: string) => void;
 	/** Where n8n's log and a summary go when preparing or starting fails. Default: devDir. */
@@ -88,7 +92,7 @@ export interface DevEnvironmentOptions {
 	 * Filled in as soon as each part runs, so that a Ctrl-C during start-up can stop what is
 	 * already running.
 	 */
-	started?: { n8n?: N8nInstance; sandbox?: RunningSandbox };
+	started?: { n8n?: N8nInstance; sandbox?: RunningSandbox; model?: FakeChatModel };
 }
 
 export interface SandboxTargets {
@@ -110,6 +114,8 @@ export interface DevEnvironment {
 	todo: FakeTodo;
 	/** The approvals workflows started in the sandbox. */
 	workflow: FakeWorkflow;
+	/** An OpenAI-compatible chat model for n8n's OpenAI Chat Model node, with no network. */
+	model: FakeChatModel;
 	/** The stand-in for the examples' HR system. */
 	hrDirectory: StandInDirectory;
 	state: DevState;
@@ -257,6 +263,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 	const stop = async () => {
 		await started.n8n?.stop();
 		await started.sandbox?.stop();
+		await started.model?.stop();
 	};
 
 	try {
@@ -293,6 +300,8 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
 		sandbox.fake.use(cards);
 		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
+		// AI cards stream into the same cards, at the lower end of the limits users report.
+		sandbox.fake.use(new FakeAiCards(openApi, cards, { qpsLimit: 20 }));
 		const contacts = new FakeContacts(openApi, {
 			departments: SANDBOX_DEPARTMENTS,
 			users: sandboxUsers(),
@@ -318,8 +327,21 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		sandbox.fake.use(hrDirectory);
 		const examples = withStandInHrSystem(shipped, `${sandbox.fake.baseUrl}/stand-in/hr`);
 		log(`DingTalk sandbox listening on ${sandbox.pageUrl}`);
+		const model = new FakeChatModel();
+		started.model = model;
+		await model.start(options.modelPort ?? 0);
+		log(`Stand-in chat model (OpenAI-compatible, any API key) at ${model.baseUrl}`);
 
-		const credentials = credentialsForSandbox(examples, sandbox);
+		const credentials = [
+			...credentialsForSandbox(examples, sandbox),
+			// For the OpenAI Chat Model node of an AI Agent: answers with no network and no key.
+			{
+				id: 'sandboxChatModel',
+				name: 'Sandbox stand-in chat model',
+				type: 'openAiApi',
+				data: { apiKey: 'sk-sandbox-stand-in', url: model.baseUrl },
+			},
+		];
 		const toImport = await credentialsToImport(userFolder, credentials, state);
 		log(
 			`Preparing n8n in ${userFolder}: installing the packed package` +
@@ -355,6 +377,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			openApi,
 			todo,
 			workflow,
+			model,
 			hrDirectory,
 			state,
 			examples,
@@ -370,6 +393,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			failures: [`starting the dev environment: ${(error as Error).message.split('\n')[0]}`],
 		});
 		await started.sandbox?.stop();
+		await started.model?.stop();
 		throw error;
 	}
 }

@@ -4,6 +4,7 @@
 //
 //   N8N_DEV_PORT           n8n's port (default 5678)
 //   DINGTALK_SANDBOX_PORT  the sandbox's port (default 5680)
+//   DINGTALK_MODEL_PORT    the stand-in OpenAI-compatible chat model's port (default 5681)
 //
 // `npm run dev:newest` runs it on the newest tested n8n (N8N_E2E_PIN=pinned-n8n-newest, on the
 // pinned Node 24), with its own data in .dev/n8n-<version>: a database n8n 2.41 migrated cannot
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
+import type { FakeChatModel } from '../test/fake-dingtalk/fakeChatModel';
 import type { RunningSandbox } from '../test/fake-dingtalk/startSandbox';
 import { startDevEnvironment, type DevEnvironment } from './dev-environment';
 import type { N8nInstance } from './n8n-instance';
@@ -19,6 +21,7 @@ import { n8nPinDir, n8nVersion, repoRoot, tail } from './n8n-runtime';
 
 const N8N_PORT = Number(process.env.N8N_DEV_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.DINGTALK_SANDBOX_PORT || 5680);
+const MODEL_PORT = Number(process.env.DINGTALK_MODEL_PORT || 5681);
 const DEV_DIR =
 	n8nPinDir() === path.join(repoRoot(), 'scripts', 'pinned-n8n')
 		? path.join(repoRoot(), '.dev')
@@ -62,6 +65,8 @@ function banner(env: DevEnvironment): string {
 		`  DingTalk sandbox  ${sandbox.pageUrl}`,
 		'                    shows what the robots sent; fires robot @-messages and encrypted events,',
 		`                    and plays the Stream gateway (${sandbox.stream.liveConnections().length} live Stream connection(s))`,
+		`  Stand-in model    ${env.model.baseUrl} (OpenAI-compatible, streams; credential "Sandbox stand-in chat model")`,
+		'                    for an AI Agent with the OpenAI Chat Model node, model fake-gpt, no network',
 		'',
 		`  Credentials "${env.credentials.map((credential) => credential.name).join('", "')}" point at the sandbox.`,
 		`  Example workflows (${examples.length}, ${examples.filter((e) => isPublished(e.id)).length} published):`,
@@ -108,12 +113,13 @@ function banner(env: DevEnvironment): string {
 }
 
 async function main(): Promise<void> {
-	const started: { n8n?: N8nInstance; sandbox?: RunningSandbox } = {};
+	const started: { n8n?: N8nInstance; sandbox?: RunningSandbox; model?: FakeChatModel } = {};
 	let stopping: Promise<void> | undefined;
 	const stopAll = async () => {
 		stopping ??= (async () => {
 			await started.n8n?.stop();
 			await started.sandbox?.stop();
+			await started.model?.stop();
 		})();
 		await stopping;
 	};
@@ -149,10 +155,12 @@ async function main(): Promise<void> {
 	try {
 		await assertPortFree(N8N_PORT, 'n8n', 'N8N_DEV_PORT');
 		await assertPortFree(SANDBOX_PORT, 'the DingTalk sandbox', 'DINGTALK_SANDBOX_PORT');
+		await assertPortFree(MODEL_PORT, 'the stand-in chat model', 'DINGTALK_MODEL_PORT');
 		const env = await startDevEnvironment({
 			devDir: DEV_DIR,
 			n8nPort: N8N_PORT,
 			sandboxPort: SANDBOX_PORT,
+			modelPort: MODEL_PORT,
 			log: (line) => console.log(line.replace(`${repoRoot()}/`, '')),
 			started,
 		});

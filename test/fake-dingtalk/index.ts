@@ -39,3 +39,18 @@ export {
 	FakeCards,
 } from './cards';
 export type { CardClick, CardClickResult, FakeCard, FakeCardsOptions } from './cards';
+export {
+	CARD_STREAMING_PATH,
+	CARD_STREAMING_PERMISSION,
+	FAKE_AI_CARD_TEMPLATE,
+	FakeAiCards,
+	FLOW_STATUS,
+	flowStatusHistory,
+	QPS_LIMIT_CODE,
+	STREAM_FINALIZED_CODE,
+} from './aiCards';
+export type { AiCardState, FakeAiCardsOptions, StreamingUpdate } from './aiCards';
+export { FakeAnswerSource } from './answerSource';
+export type { AnswerScript, ReceivedAnswerRequest } from './answerSource';
+export { FAKE_MODEL, FakeChatModel } from './fakeChatModel';
+export type { FakeChatModelOptions } from './fakeChatModel';

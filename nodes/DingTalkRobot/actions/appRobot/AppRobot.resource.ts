@@ -1,24 +1,30 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ResourceOperations } from '../node.type';
+import * as createAiCard from './createAiCard.operation';
 import * as downloadFile from './downloadFile.operation';
 import * as recall from './recall.operation';
 import * as reply from './reply.operation';
+import * as replyWithAiCard from './replyWithAiCard.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as sendCard from './sendCard.operation';
 import * as sendToGroup from './sendToGroup.operation';
 import * as sendToUsers from './sendToUsers.operation';
+import * as updateAiCard from './updateAiCard.operation';
 import * as updateCard from './updateCard.operation';
 import * as uploadMedia from './uploadMedia.operation';
 
 export const operations: ResourceOperations<'appRobot'> = {
+	createAiCard,
 	downloadFile,
 	recall,
 	reply,
+	replyWithAiCard,
 	sendAndWait: { ...sendAndWait, runsOnce: true },
 	sendCard,
 	sendToGroup,
 	sendToUsers,
+	updateAiCard,
 	updateCard,
 	uploadMedia,
 };
@@ -40,6 +46,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['appRobot'] } },
 		options: [
 			{
+				name: 'Create AI Card',
+				value: 'createAiCard',
+				description:
+					'Deliver an AI card (AI 卡片) that shows "thinking", to fill yourself with Update AI Card',
+				action: 'Create an AI card',
+			},
+			{
 				name: 'Download File',
 				value: 'downloadFile',
 				description: 'Download a picture, file, audio or video a user sent to the robot',
@@ -58,6 +71,13 @@ export const description: INodeProperties[] = [
 				description:
 					'Answer a message from the DingTalk Trigger, through its session webhook while valid and through the OpenAPI after',
 				action: 'Reply to a received message',
+			},
+			{
+				name: 'Reply with AI Card',
+				value: 'replyWithAiCard',
+				description:
+					'Answer in an AI card (AI 卡片) that types the answer of a streaming workflow (e.g. an AI Agent) as it is written',
+				action: 'Reply with an AI card',
 			},
 			{
 				name: 'Send and Wait for Response',
@@ -86,6 +106,13 @@ export const description: INodeProperties[] = [
 				action: 'Send a message to users',
 			},
 			{
+				name: 'Update AI Card',
+				value: 'updateAiCard',
+				description:
+					'Append or replace the text of an AI card, or finish or fail it, by its outTrackId',
+				action: 'Update an AI card',
+			},
+			{
 				name: 'Update Card',
 				value: 'updateCard',
 				description: 'Change the variables of a sent interactive card, for everyone or per person',
@@ -101,13 +128,16 @@ export const description: INodeProperties[] = [
 		],
 		default: 'sendToGroup',
 	},
+	...createAiCard.description,
 	...downloadFile.description,
 	...recall.description,
 	...reply.description,
+	...replyWithAiCard.description,
 	...sendAndWait.description,
 	...sendCard.description,
 	...sendToGroup.description,
 	...sendToUsers.description,
+	...updateAiCard.description,
 	...updateCard.description,
 	...uploadMedia.description,
 ];

@@ -44,7 +44,10 @@ export type AppOperation =
 	| 'downloadFile'
 	| 'sendCard'
 	| 'updateCard'
-	| 'recall';
+	| 'recall'
+	| 'replyWithAiCard'
+	| 'createAiCard'
+	| 'updateAiCard';
 
 export interface AppCredential extends ICredentialDataDecryptedObject {
 	appKey: string;

@@ -98,20 +98,23 @@ describe('node description', () => {
 		]);
 	});
 
-	it('has the nine App Robot operations', () => {
+	it('has the twelve App Robot operations', () => {
 		const operation = description.properties.find(
 			(property) =>
 				property.name === 'operation' &&
 				property.displayOptions?.show?.resource?.includes('appRobot'),
 		)!;
 		expect(operation.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'createAiCard',
 			'downloadFile',
 			'recall',
 			'reply',
+			'replyWithAiCard',
 			'sendAndWait',
 			'sendCard',
 			'sendToGroup',
 			'sendToUsers',
+			'updateAiCard',
 			'updateCard',
 			'uploadMedia',
 		]);

@@ -1,0 +1,329 @@
+// Reply with AI Card inside a real n8n: a workflow whose Webhook answers in Streaming mode (Loop
+// Over Items → Wait → Respond to Webhook sends the answer word by word, as n8n's streaming
+// nodes do) fills an AI card on the fake DingTalk; the card's text grows across several
+// updates and ends equal to the whole answer; a failing answer leaves the card failed and the
+// execution failed with a hint.
+import type { IDataObject } from 'n8n-workflow';
+
+import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
+import type { WorkflowFixture } from '../../scripts/n8n-instance';
+import { nodeOutput } from '../../scripts/n8n-executions';
+import {
+	FAKE_MODEL,
+	FakeAiCards,
+	FakeCards,
+	FakeChatModel,
+	FakeDingTalk,
+	FakeOpenApi,
+	flowStatusHistory,
+} from '../fake-dingtalk';
+import { randomAppKeys, robotMessageBody } from './support/dingtalk';
+import { credential } from './support/fixtures';
+import { useN8n } from './support/n8n';
+import { failureOf, post, withExecution } from './support/runs';
+import { robotNode, uuidFor, webhookWorkflow } from './support/workflows';
+
+const keys = randomAppKeys();
+const GROUP = 'cidE2eAiGroup001==';
+const STAFF = 'e2e-ai-staff';
+const APP = { id: 'e2eAiCardCred001', name: 'E2E AI card app (fake DingTalk)' };
+const app = { type: 'dingTalkAppApi', data: {}, ...APP };
+const OPENAI = { id: 'e2eFakeOpenAi001', name: 'E2E stand-in chat model' };
+
+/** Webhook (Streaming) → AI Agent (streaming) with the OpenAI Chat Model on the stand-in model. */
+function agentAnswerWorkflow(id: string, path: string): WorkflowFixture {
+	return {
+		id,
+		name: `E2E ${path}: AI Agent answer`,
+		nodes: [
+			{
+				id: uuidFor(`${id}/Webhook`),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { httpMethod: 'POST', path, responseMode: 'streaming', options: {} },
+				webhookId: uuidFor(`${id}/webhook`),
+			},
+			{
+				id: uuidFor(`${id}/AI Agent`),
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3,
+				position: [240, 0],
+				parameters: {
+					promptType: 'define',
+					text: '={{ $json.body.text }}',
+					options: { enableStreaming: true },
+				},
+			},
+			{
+				id: uuidFor(`${id}/OpenAI Chat Model`),
+				name: 'OpenAI Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [240, 200],
+				parameters: { model: { __rl: true, mode: 'id', value: FAKE_MODEL }, options: {} },
+				credentials: { openAiApi: OPENAI },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+const ANSWER_WORDS = [
+	'Deploys ',
+	'are ',
+	'green: ',
+	'3 ',
+	'services ',
+	'updated, ',
+	'0 ',
+	'failed.',
+];
+
+/** Webhook (Streaming) → Code (one item per word) → Loop Over Items ⇄ Wait → Respond to Webhook. */
+function streamingAnswerWorkflow(id: string, path: string, failAfter?: number): WorkflowFixture {
+	const node = (
+		name: string,
+		type: string,
+		typeVersion: number,
+		x: number,
+		parameters: object,
+		extra = {},
+	) => ({
+		id: uuidFor(`${id}/${name}`),
+		name,
+		type,
+		typeVersion,
+		position: [x, 0] as [number, number],
+		parameters: parameters as Record<string, unknown>,
+		...extra,
+	});
+	const words = JSON.stringify(ANSWER_WORDS);
+	const failure =
+		failAfter === undefined
+			? ''
+			: `if ($json.index >= ${failAfter}) throw new Error('The model went away');\n`;
+	return {
+		id,
+		name: `E2E ${path}: streaming answer`,
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				0,
+				{ httpMethod: 'POST', path, responseMode: 'streaming', options: {} },
+				{ webhookId: uuidFor(`${id}/webhook`) },
+			),
+			node('Words', 'n8n-nodes-base.code', 2, 240, {
+				jsCode: `return ${words}.map((word, index) => ({ json: { word, index } }));`,
+			}),
+			node('Loop', 'n8n-nodes-base.splitInBatches', 3, 480, { batchSize: 1, options: {} }),
+			node('Think', 'n8n-nodes-base.wait', 1.1, 720, {
+				resume: 'timeInterval',
+				amount: 0.25,
+				unit: 'seconds',
+			}),
+			node('Check', 'n8n-nodes-base.code', 2, 960, {
+				mode: 'runOnceForEachItem',
+				jsCode: `${failure}return { json: $json };`,
+			}),
+			node('Respond', 'n8n-nodes-base.respondToWebhook', 1.5, 1200, {
+				respondWith: 'text',
+				responseBody: '={{ $json.word }}',
+				options: {},
+			}),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Words', type: 'main', index: 0 }]] },
+			Words: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+			Loop: { main: [[], [{ node: 'Think', type: 'main', index: 0 }]] },
+			Think: { main: [[{ node: 'Check', type: 'main', index: 0 }]] },
+			Check: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] },
+			Respond: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+const WORKFLOWS = {
+	answer: streamingAnswerWorkflow('e2eAiAnswer00001', 'e2e-ai-answer'),
+	failingAnswer: streamingAnswerWorkflow('e2eAiAnswerFail1', 'e2e-ai-answer-fails', 3),
+	agentAnswer: agentAnswerWorkflow('e2eAiAgentAnswer', 'e2e-ai-agent'),
+	reply: webhookWorkflow({
+		id: 'e2eAiCardReply01',
+		path: 'e2e-ai-card',
+		then: [
+			robotNode(
+				'Reply with AI Card',
+				{
+					resource: 'appRobot',
+					operation: 'replyWithAiCard',
+					aiCardSendTo: 'reply',
+					incomingMessage: '={{ $json.body.message }}',
+					answerSource: 'workflow',
+					streamingUrl: '={{ $json.body.streamingUrl }}',
+					streamingBody: '={{ $json.body.message }}',
+					options: { updateInterval: 200, sourceTimeout: 30 },
+				},
+				app,
+			),
+		],
+	}),
+};
+
+describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () => {
+	const fake = new FakeDingTalk();
+	const openApi = new FakeOpenApi({
+		apps: [
+			{ appKey: keys.appKey, appSecret: keys.appSecret, robotCode: keys.appKey, groups: [GROUP] },
+		],
+	});
+	const cards = new FakeCards(openApi);
+	const aiCards = new FakeAiCards(openApi, cards);
+	fake.use(openApi).use(cards).use(aiCards);
+	const model = new FakeChatModel({ wordDelayMs: 60 });
+	const n8n = useN8n(async () => {
+		const baseUrl = await fake.start();
+		const modelUrl = await model.start();
+		return {
+			name: 'ai-card',
+			credentials: [
+				credential('dingTalkAppApi', APP.id, APP.name, {
+					...keys,
+					ownerKey: '',
+					apiBaseUrl: baseUrl,
+					oapiBaseUrl: baseUrl,
+				}),
+				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-e2e-stand-in', url: modelUrl } },
+			],
+			workflows: Object.values(WORKFLOWS),
+		};
+	});
+	beforeEach(() => {
+		fake.reset();
+		aiCards.qpsLimit = Infinity;
+	});
+	afterAll(async () => {
+		await fake.stop();
+		await model.stop();
+	});
+
+	function incomingMessage(): IDataObject {
+		const expiresAt = Date.now() + 3_600_000;
+		return buildRobotMessageItem(
+			robotMessageBody('how are the deploys?', {
+				robotCode: keys.appKey,
+				conversationId: GROUP,
+				senderStaffId: STAFF,
+				sessionWebhook: fake.addSession(expiresAt),
+				sessionWebhookExpiredTime: expiresAt,
+			}) as IDataObject,
+		) as unknown as IDataObject;
+	}
+
+	async function reply(answerPath: string) {
+		return await withExecution(n8n(), WORKFLOWS.reply.id, async () =>
+			post(n8n().webhookUrl('e2e-ai-card'), {
+				message: incomingMessage(),
+				streamingUrl: n8n().webhookUrl(answerPath),
+			}),
+		);
+	}
+
+	it('the card’s text grows across several updates and ends equal to the whole answer', async () => {
+		const { execution } = await reply('e2e-ai-answer');
+
+		expect(failureOf(execution).status).toBe('success');
+		const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+		const answer = ANSWER_WORDS.join('');
+		expect(output).toMatchObject({
+			text: answer,
+			chunks: ANSWER_WORDS.length,
+			openConversationId: GROUP,
+		});
+		const card = cards.card(keys.appKey, String(output.outTrackId))!;
+		expect(card.callbackType).toBe('STREAM');
+		expect(card.publicData).toEqual({ flowStatus: '3', content: answer });
+		expect(flowStatusHistory(card)).toEqual(['2', '3']);
+		const texts = aiCards.state(keys.appKey, card.outTrackId).streams.map((update) => update.text);
+		expect(texts.length).toBeGreaterThanOrEqual(3);
+		expect(new Set(texts).size).toBeGreaterThanOrEqual(3);
+		for (const text of texts) expect(answer.startsWith(text)).toBe(true);
+		expect(texts.at(-1)).toBe(answer);
+	}, 60_000);
+
+	it('a real n8n AI Agent on the stand-in model streams its answer into the card', async () => {
+		const { execution } = await reply('e2e-ai-agent');
+
+		expect(failureOf(execution).status).toBe('success');
+		const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+		const answer = model.answerFor('how are the deploys?');
+		expect(output.text).toBe(answer);
+		expect(Number(output.chunks)).toBeGreaterThan(5);
+		const card = cards.card(keys.appKey, String(output.outTrackId))!;
+		expect(card.publicData).toEqual({ flowStatus: '3', content: answer });
+		const texts = aiCards.state(keys.appKey, card.outTrackId).streams.map((update) => update.text);
+		expect(new Set(texts).size).toBeGreaterThanOrEqual(3);
+		expect(texts.at(-1)).toBe(answer);
+		expect(model.requests.some((request) => request.path === '/v1/chat/completions')).toBe(true);
+	}, 60_000);
+
+	it('a failing answer leaves the card failed with a reason and the execution failed with a hint', async () => {
+		const { execution } = await reply('e2e-ai-answer-fails');
+
+		expect(failureOf(execution)).toMatchObject({
+			status: 'error',
+			node: 'Reply with AI Card',
+			message: expect.stringContaining('The answer for the AI card failed'),
+			description: expect.stringContaining('Response Mode "Streaming"'),
+		});
+		const card = [...cards.cards.values()].find((each) => each.appKey === keys.appKey)!;
+		expect(card.publicData.flowStatus).toBe('5');
+		expect(card.publicData.content).toMatch(/^Deploys are green: \n\n\(Failed: /);
+	}, 60_000);
+
+	it('10 conversations at once on a QPS-limited DingTalk: 10 complete cards, no refusal left unrecovered', async () => {
+		aiCards.qpsLimit = 5;
+		const before = (await n8n().executions.list(WORKFLOWS.reply.id)).length;
+		const answers = await Promise.all(
+			Array.from({ length: 10 }, async () =>
+				post(n8n().webhookUrl('e2e-ai-card'), {
+					message: incomingMessage(),
+					streamingUrl: n8n().webhookUrl('e2e-ai-answer'),
+				}),
+			),
+		);
+		expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+		const executions = (await n8n().executions.waitFor(WORKFLOWS.reply.id, before + 10)).slice(-10);
+		const answer = ANSWER_WORDS.join('');
+		for (const execution of executions) {
+			expect(failureOf(execution).status).toBe('success');
+			const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+			expect(cards.card(keys.appKey, String(output.outTrackId))!.publicData).toEqual({
+				flowStatus: '3',
+				content: answer,
+			});
+		}
+		expect(
+			new Set(
+				executions.map(
+					(execution) => nodeOutput(execution.data, 'Reply with AI Card')[0].outTrackId,
+				),
+			).size,
+		).toBe(10);
+		// DingTalk did refuse calls over its limit, and every card sent its text again after.
+		expect(aiCards.overLimit).toBeGreaterThan(0);
+		expect(aiCards.unrecovered).toBe(0);
+	}, 120_000);
+});

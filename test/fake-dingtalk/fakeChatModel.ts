@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An OpenAI-compatible chat model on loopback, so that n8n's OpenAI Chat Model node (Base URL
+ * = {@link FakeChatModel.baseUrl}, any API key) gives a real AI Agent answers with no network:
+ * `GET /v1/models`, `POST /v1/chat/completions` answering word by word as server-sent events when
+ * `stream` is true (`data: {choices: [{delta: {content}}]}` ... `data: [DONE]`), else at once.
+ * The answer is {@link FakeChatModel.answerFor} of the last user message.
+ */
+
+interface ChatMessage {
+	role?: string;
+	content?: unknown;
+}
+
+export interface FakeChatModelOptions {
+	/** Pause before each word of a streamed answer. */
+	wordDelayMs?: number;
+	answerFor?: (question: string) => string;
+}
+
+export const FAKE_MODEL = 'fake-gpt';
+
+function textOf(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content)) {
+		return content
+			.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : ''))
+			.join('');
+	}
+	return '';
+}
+
+export class FakeChatModel {
+	readonly requests: Array<{ path: string; body: unknown }> = [];
+	private server?: Server;
+	private port = 0;
+	readonly answerFor: (question: string) => string;
+
+	constructor(private readonly options: FakeChatModelOptions = {}) {
+		this.answerFor =
+			options.answerFor ??
+			((question) =>
+				`You asked: "${question}". This answer comes from the sandbox's stand-in model, word by word, with no network.`);
+	}
+
+	/** The Base URL for n8n's OpenAI credential or the OpenAI Chat Model node. */
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}/v1`;
+	}
+
+	async start(port = 0): Promise<string> {
+		this.server = createServer((request, response) => void this.handle(request, response));
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.port = (this.server.address() as AddressInfo).port;
+		return this.baseUrl;
+	}
+
+	async stop(): Promise<void> {
+		this.server?.closeAllConnections();
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		let raw = '';
+		for await (const piece of request) raw += String(piece);
+		const path = (request.url ?? '/').split('?')[0];
+		let body: Record<string, unknown> = {};
+		try {
+			body = JSON.parse(raw || '{}') as Record<string, unknown>;
+		} catch {
+			// an empty body
+		}
+		this.requests.push({ path, body });
+		const send = (status: number, value: unknown) => {
+			response.writeHead(status, { 'content-type': 'application/json' });
+			response.end(JSON.stringify(value));
+		};
+		if (request.method === 'GET' && path === '/v1/models') {
+			return send(200, {
+				object: 'list',
+				data: [{ id: FAKE_MODEL, object: 'model', created: 0, owned_by: 'sandbox' }],
+			});
+		}
+		if (request.method !== 'POST' || path !== '/v1/chat/completions') {
+			return send(404, {
+				error: { message: `Unknown path ${path}`, type: 'invalid_request_error' },
+			});
+		}
+		const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
+		const question = textOf(messages.filter((message) => message.role === 'user').at(-1)?.content);
+		const answer = this.answerFor(question);
+		const id = `chatcmpl-${randomBytes(8).toString('hex')}`;
+		const model = typeof body.model === 'string' ? body.model : FAKE_MODEL;
+		const created = Math.floor(Date.now() / 1000);
+		const usage = {
+			prompt_tokens: question.length,
+			completion_tokens: answer.length,
+			total_tokens: question.length + answer.length,
+		};
+		if (body.stream !== true) {
+			return send(200, {
+				id,
+				object: 'chat.completion',
+				created,
+				model,
+				choices: [
+					{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' },
+				],
+				usage,
+			});
+		}
+		response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+		const event = (delta: object, finish: string | null = null, extra: object = {}) =>
+			response.write(
+				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+			);
+		event({ role: 'assistant', content: '' });
+		for (const word of answer.match(/\S+\s*/g) ?? []) {
+			await new Promise((resolve) => setTimeout(resolve, this.options.wordDelayMs ?? 40));
+			if (response.destroyed) return;
+			event({ content: word });
+		}
+		event({}, 'stop');
+		const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
+		if (streamOptions?.include_usage) {
+			response.write(
+				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+			);
+		}
+		response.write('data: [DONE]\n\n');
+		response.end();
+	}
+}
