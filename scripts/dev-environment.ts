@@ -110,6 +110,8 @@ export interface DevEnvironment {
 	n8n: N8nInstance;
 	sandbox: RunningSandbox;
 	openApi: FakeOpenApi;
+	/** The interactive and AI cards sent to the sandbox. */
+	cards: FakeCards;
 	/** The to-dos workflows created in the sandbox. */
 	todo: FakeTodo;
 	/** The approvals workflows started in the sandbox. */
@@ -144,7 +146,7 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 		) ?? endpoints.find((endpoint) => endpoint.mode === 'event');
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
-	const stream = examples.filter((example) => streamTriggers(example).length > 0);
+	const stream = streamExamples(examples);
 	// Approval results go to the trigger that subscribes to them.
 	const approvalEvent = endpoints.find(
 		(endpoint) =>
@@ -170,20 +172,34 @@ function streamTriggers(example: ExampleWorkflow) {
 }
 
 /**
+ * The one Stream example that holds the sandbox app's connection: DingTalk hands each message to
+ * one of an app's connections, so a second published Stream trigger would take messages at random.
+ */
+export const PUBLISHED_STREAM_EXAMPLE = 'stream-command-bot.json';
+
+function streamExamples(examples: ExampleWorkflow[]): ExampleWorkflow[] {
+	const all = examples.filter((example) => streamTriggers(example).length > 0);
+	const preferred = all.find((example) => example.file === PUBLISHED_STREAM_EXAMPLE) ?? all[0];
+	return preferred ? [preferred] : [];
+}
+
+/**
  * What n8n-instance publishes by default (a webhook-based trigger), and the examples with a
  * Stream trigger, which registers no webhook but connects out to the sandbox's gateway.
  */
-function examplesToPublish(examples: ExampleWorkflow[]): string[] {
+export function examplesToPublish(examples: ExampleWorkflow[]): string[] {
+	const stream = streamExamples(examples);
 	return examples
-		.filter(
-			(example) =>
-				streamTriggers(example).length > 0 ||
-				example.nodes.some(
-					(node) =>
-						!node.disabled &&
-						node.webhookId !== undefined &&
-						(node.type === 'n8n-nodes-base.webhook' || /trigger$/i.test(node.type)),
-				),
+		.filter((example) =>
+			// An example with a Stream trigger only when it holds the app's one connection.
+			streamTriggers(example).length > 0
+				? stream.includes(example)
+				: example.nodes.some(
+						(node) =>
+							!node.disabled &&
+							node.webhookId !== undefined &&
+							(node.type === 'n8n-nodes-base.webhook' || /trigger$/i.test(node.type)),
+					),
 		)
 		.map((example) => example.id);
 }
@@ -219,7 +235,10 @@ function credentialsForSandbox(
 	examples: ExampleWorkflow[],
 	sandbox: RunningSandbox,
 ): CredentialFixture[] {
-	const references = credentialReferences(examples);
+	// The examples' OpenAI credential is the stand-in chat model's, added with the model.
+	const references = credentialReferences(examples).filter(
+		(reference) => reference.type !== 'openAiApi',
+	);
 	for (const fallback of DEFAULT_CREDENTIALS) {
 		if (!references.some((reference) => reference.type === fallback.type)) {
 			references.push(fallback);
@@ -375,6 +394,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			n8n,
 			sandbox,
 			openApi,
+			cards,
 			todo,
 			workflow,
 			model,

@@ -3,6 +3,9 @@
 // nodes do) fills an AI card on the fake DingTalk; the card's text grows across several
 // updates and ends equal to the whole answer; a failing answer leaves the card failed and the
 // execution failed with a hint.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
@@ -17,6 +20,7 @@ import {
 	FakeOpenApi,
 	flowStatusHistory,
 } from '../fake-dingtalk';
+import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
 import { randomAppKeys, robotMessageBody } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
@@ -156,6 +160,19 @@ function streamingAnswerWorkflow(id: string, path: string, failAfter?: number): 
 	};
 }
 
+/** examples/ai-assistant-stream.json on this test's app and stand-in model credentials. */
+function aiAssistantOverStream(): WorkflowFixture {
+	const file = path.join(__dirname, '..', '..', 'examples', 'ai-assistant-stream.json');
+	const text = fs
+		.readFileSync(file, 'utf8')
+		.split('"dtSandboxApp0001"')
+		.join(JSON.stringify(APP.id))
+		.split('"sandboxChatModel"')
+		.join(JSON.stringify(OPENAI.id));
+	return JSON.parse(text) as WorkflowFixture;
+}
+const STREAM_EXAMPLE = aiAssistantOverStream();
+
 const WORKFLOWS = {
 	answer: streamingAnswerWorkflow('e2eAiAnswer00001', 'e2e-ai-answer'),
 	failingAnswer: streamingAnswerWorkflow('e2eAiAnswerFail1', 'e2e-ai-answer-fails', 3),
@@ -191,9 +208,13 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 	});
 	const cards = new FakeCards(openApi);
 	const aiCards = new FakeAiCards(openApi, cards);
-	fake.use(openApi).use(cards).use(aiCards);
+	const gateway = new FakeStreamGateway({
+		apps: [{ clientId: keys.appKey, clientSecret: keys.appSecret }],
+	});
+	fake.use(openApi).use(cards).use(aiCards).use(gateway);
 	const model = new FakeChatModel({ wordDelayMs: 60 });
 	const n8n = useN8n(async () => {
+		await gateway.start();
 		const baseUrl = await fake.start();
 		const modelUrl = await model.start();
 		return {
@@ -207,7 +228,8 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 				}),
 				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-e2e-stand-in', url: modelUrl } },
 			],
-			workflows: Object.values(WORKFLOWS),
+			workflows: [...Object.values(WORKFLOWS), STREAM_EXAMPLE],
+			publish: [...Object.values(WORKFLOWS), STREAM_EXAMPLE].map((workflow) => workflow.id),
 		};
 	});
 	beforeEach(() => {
@@ -216,6 +238,7 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 	});
 	afterAll(async () => {
 		await fake.stop();
+		await gateway.stop();
 		await model.stop();
 	});
 
@@ -278,6 +301,34 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		expect(texts.at(-1)).toBe(answer);
 		expect(model.requests.some((request) => request.path === '/v1/chat/completions')).toBe(true);
 	}, 60_000);
+
+	it('examples/ai-assistant-stream.json: an @-message over Stream gets an AI card with the agent’s whole answer', async () => {
+		await gateway.waitForConnection(1, 30_000);
+		const before = (await n8n().executions.list(STREAM_EXAMPLE.id)).length;
+		const expiresAt = Date.now() + 3_600_000;
+		const messageId = gateway.pushRobotMessage(
+			robotMessageBody('what changed today?', {
+				robotCode: keys.appKey,
+				conversationId: GROUP,
+				senderStaffId: STAFF,
+				sessionWebhook: fake.addSession(expiresAt),
+				sessionWebhookExpiredTime: expiresAt,
+			}),
+		);
+		expect(await gateway.waitForAck(messageId, 30_000)).toMatchObject({ code: 200 });
+		// Two runs: the Stream trigger's (Reply with AI Card) and the Answer webhook's (AI Agent).
+		const runs = (await n8n().executions.waitFor(STREAM_EXAMPLE.id, before + 2)).slice(-2);
+		for (const run of runs) expect(failureOf(run).status).toBe('success');
+		const reply = runs.find((run) => 'Reply with AI Card' in run.data.resultData.runData)!;
+		const [output] = nodeOutput(reply.data, 'Reply with AI Card');
+		const answer = model.answerFor('what changed today?');
+		expect(output.text).toBe(answer);
+		const card = cards.card(keys.appKey, String(output.outTrackId))!;
+		expect(card.publicData).toEqual({ flowStatus: '3', content: answer });
+		const texts = aiCards.state(keys.appKey, card.outTrackId).streams.map((update) => update.text);
+		expect(new Set(texts).size).toBeGreaterThanOrEqual(2);
+		expect(texts.at(-1)).toBe(answer);
+	}, 90_000);
 
 	it('a failing answer leaves the card failed with a reason and the execution failed with a hint', async () => {
 		const { execution } = await reply('e2e-ai-answer-fails');

@@ -8,17 +8,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { startDevEnvironment, type DevEnvironment } from '../../scripts/dev-environment';
+import {
+	PUBLISHED_STREAM_EXAMPLE,
+	STREAM_TRIGGER_NODE_TYPE,
+	startDevEnvironment,
+	type DevEnvironment,
+} from '../../scripts/dev-environment';
 import { queryDatabase } from '../../scripts/n8n-database';
+import { nodeOutput } from '../../scripts/n8n-executions';
 import type { ExecutionDetail, ExecutionStatus } from '../../scripts/n8n-executions';
 import { loadExamples, triggerEndpoints, type ExampleWorkflow } from '../../scripts/n8n-examples';
 import type { N8nInstance } from '../../scripts/n8n-instance';
 import { repoRoot } from '../../scripts/n8n-runtime';
-import type {
-	FakeDingTalk,
-	FakeOpenApi,
-	ReceivedMessage,
-	StandInDirectory,
+import {
+	flowStatusHistory,
+	type FakeDingTalk,
+	type FakeOpenApi,
+	type ReceivedMessage,
+	type StandInDirectory,
 } from '../fake-dingtalk';
 import type { FakeStreamGateway, RecordedAck } from '../fake-dingtalk/streamGateway';
 import {
@@ -51,7 +58,7 @@ interface Context {
 	/** POSTs JSON to the example's Webhook node. */
 	postToWebhook(body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
 	/** Sends a signed robot @-message whose session webhook is on the fake. */
-	mentionRobot(text: string): Promise<HttpAnswer>;
+	mentionRobot(text: string, fields?: Record<string, unknown>): Promise<HttpAnswer>;
 	/** Sends an encrypted event push. */
 	pushEvent(event: Record<string, unknown>): Promise<HttpAnswer>;
 	/** Pushes a robot @-message through the Stream gateway and waits for the trigger's ACK. */
@@ -88,6 +95,23 @@ function expectHelpReply(fake: FakeDingTalk, listed: string): void {
 	expect(reply.body.markdown.text).toContain(listed);
 	expect(reply.body.at).toEqual({ atUserIds: ['e2e-staff-01'] });
 	expect(reply.notified.userIds).toEqual(['e2e-staff-01']);
+}
+
+/**
+ * The AI assistant examples' two runs both succeeded, and the reply run's AI card ended finished
+ * with the stand-in model's whole answer to `question`, after several streaming updates.
+ */
+function expectAiCardAnswer(runs: ExecutionDetail[], question: string): void {
+	for (const run of runs) expect(failureOf(run).status).toBe('success');
+	const reply = runs.find((run) => 'Reply with AI Card' in run.data.resultData.runData);
+	expect(reply).toBeDefined();
+	const [output] = nodeOutput(reply!.data, 'Reply with AI Card');
+	const whole = dev().model.answerFor(question);
+	expect(output.text).toBe(whole);
+	const card = dev().cards.card(dev().state.secrets.appKey, String(output.outTrackId))!;
+	expect(card.publicData.flowStatus).toBe('3');
+	expect(Object.values(card.publicData)).toContain(whole);
+	expect(flowStatusHistory(card)).toEqual(['2', '3']);
 }
 
 const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
@@ -291,6 +315,26 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expectHelpReply(fake, '**/help**');
 	},
 
+	'ai-assistant-http.json': async ({ n8n, example, mentionRobot, fake }) => {
+		// Two runs of the example: the trigger's (Reply with AI Card) and its Answer webhook's.
+		const before = (await n8n.executions.list(example.id)).length;
+		// In a group the sandbox app's robot is in, as the sandbox page's @-messages are.
+		const answer = await mentionRobot('how are the deploys?', {
+			conversationId: 'cidSandboxGroup0001==',
+			robotCode: dev().state.secrets.appKey,
+		});
+		expect(answer).toMatchObject({ status: 200, body: { msgtype: 'empty' } });
+		const runs = await n8n.executions.waitFor(example.id, before + 2);
+		expectAiCardAnswer(runs.slice(-2), 'how are the deploys?');
+		expect(fake.received).toEqual([]);
+	},
+
+	'ai-assistant-stream.json': async ({ n8n, example, stream }) => {
+		// The sandbox app's one Stream connection is the Stream command bot's (one per app).
+		expect(n8n.published).not.toContain(example.id);
+		expect(stream.liveConnections()).toHaveLength(1);
+	},
+
 	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {
 		const { execution } = await run(
 			() => postToWebhook({ version: 'v2.3', requestedBy: 'alice', changes: 'new checkout' }),
@@ -444,10 +488,13 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 					if (!webhook) throw new Error(`${example.file} has no Webhook node`);
 					return await post(n8n().webhookUrl(String(webhook.parameters.path)), body, headers);
 				},
-				mentionRobot: async (text) =>
+				mentionRobot: async (text, fields = {}) =>
 					await post(
 						triggerUrl(),
-						robotMessageBody(text, { sessionWebhook: fake().addSession(Date.now() + 5_400_000) }),
+						robotMessageBody(text, {
+							sessionWebhook: fake().addSession(Date.now() + 5_400_000),
+							...fields,
+						}),
 						signedRobotHeaders(keys.appSecret),
 					),
 				pushEvent: async (event) => {
@@ -468,19 +515,23 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			expect(examples.map((example) => example.file)).toEqual(Object.keys(MAIN_PATHS).sort());
 		});
 
-		it('imports every example and publishes each one a webhook or a trigger starts', async () => {
+		it('imports every example and publishes each one a webhook or a trigger starts, one Stream example', async () => {
 			const stored = await queryDatabase<{ id: string; name: string; active: number }>(
 				n8n().userFolder,
 				'SELECT id, name, active FROM workflow_entity ORDER BY id',
 			);
+			const hasStreamTrigger = (example: ExampleWorkflow) =>
+				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE);
 			const startable = (example: ExampleWorkflow) =>
-				example.nodes.some(
-					(node) =>
-						!node.disabled &&
-						(node.type === 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger' ||
-							(node.webhookId !== undefined &&
-								(node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type)))),
-				);
+				hasStreamTrigger(example)
+					? example.file === PUBLISHED_STREAM_EXAMPLE
+					: example.nodes.some(
+							(node) =>
+								!node.disabled &&
+								(node.type === 'n8n-nodes-dingtalk-robot.dingTalkStreamTrigger' ||
+									(node.webhookId !== undefined &&
+										(node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type)))),
+						);
 			expect(stored).toEqual(
 				[...examples]
 					.sort((a, b) => (a.id < b.id ? -1 : 1))

@@ -48,8 +48,20 @@ const BUILT_IN_VERSIONS: Record<string, number[]> = {
 	webhook: [1, 1.1, 2, 2.1],
 };
 
+/** Versions of n8n's AI nodes (@n8n/n8n-nodes-langchain) in n8n 2.8.4, also in 2.41.1. */
+const AI_NODE_VERSIONS: Record<string, number[]> = {
+	agent: [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2, 2.1, 2.2, 3, 3.1],
+	lmChatOpenAi: [1, 1.1, 1.2, 1.3],
+	memoryBufferWindow: [1, 1.1, 1.2, 1.3],
+};
+const AI_PACKAGE = '@n8n/n8n-nodes-langchain.';
+/** What an AI sub-node may plug into an agent with, besides the main connections. */
+const AI_CONNECTIONS = ['ai_languageModel', 'ai_memory'];
+
 /** The examples examples/README.md documents; any further file is checked too. */
 const DOCUMENTED = [
+	'ai-assistant-http.json',
+	'ai-assistant-stream.json',
 	'alert-recall-on-resolve.json',
 	'alert-relay.json',
 	'approval-before-deploy.json',
@@ -266,6 +278,10 @@ describe.each(files)('%s', (file) => {
 				expect([ours.version].flat()).toContain(node.typeVersion);
 				continue;
 			}
+			if (node.type.startsWith(AI_PACKAGE)) {
+				expect(AI_NODE_VERSIONS[node.type.slice(AI_PACKAGE.length)]).toContain(node.typeVersion);
+				continue;
+			}
 			expect(node.type).toMatch(/^n8n-nodes-base\./);
 			const versions = BUILT_IN_VERSIONS[node.type.slice('n8n-nodes-base.'.length)];
 			expect({ node: node.name, known: versions !== undefined }).toEqual({
@@ -289,14 +305,14 @@ describe.each(files)('%s', (file) => {
 		for (const trigger of streamTriggers) expect(trigger.webhookId).toBeUndefined();
 	});
 
-	it('connects only nodes that exist, through main outputs', () => {
+	it('connects only nodes that exist, through main outputs or an AI sub-node’s', () => {
 		for (const [source, outputs] of Object.entries(example.connections)) {
 			expect(nodeNames).toContain(source);
 			for (const [type, branches] of Object.entries(outputs)) {
-				expect(type).toBe('main');
+				expect(['main', ...AI_CONNECTIONS]).toContain(type);
 				for (const target of branches.flat()) {
 					expect(nodeNames).toContain(target.node);
-					expect(target.type).toBe('main');
+					expect(target.type).toBe(type);
 					expect(Number.isInteger(target.index) && target.index >= 0).toBe(true);
 				}
 			}
