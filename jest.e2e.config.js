@@ -15,8 +15,8 @@ module.exports = {
 	// One n8n at a time: the machine has two cores and each instance takes one while it boots.
 	maxWorkers: 1,
 	testTimeout: 120000,
-	// Every file stops its n8n and fakes in afterAll, yet since the AI card tests jest stays alive
-	// after the run on some handle not yet found; without this CI would wait out its limit.
+	// Every file stops its n8n and fakes in afterAll (a stand-in chat model left listening once kept
+	// jest alive after a passing run); a handle left by a future test must not make CI wait out its limit.
 	forceExit: true,
 	slowTestThreshold: 60,
 };

@@ -98,16 +98,28 @@ export function n8nBin(): string {
 	return path.join(n8nInstallDir(), 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
-/** An ephemeral loopback port. Another process could take it before n8n binds; n8n then fails loudly. */
+// Below Linux's ephemeral range (32768-60999): a port chosen there is never taken by the local end
+// of an outgoing connection between this check and n8n binding it, which an ephemeral port was
+// (the editor suite's n8n once failed with "port already in use" after 30 s of imports).
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/** A free loopback port outside the ephemeral range; another listener could still take it first. */
 export async function freePort(): Promise<number> {
+	for (let attempt = 0; attempt < 100; attempt++) {
+		const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+		if (await canListen(port)) return port;
+	}
+	throw new Error(`No free loopback port between ${PORT_RANGE.from} and ${PORT_RANGE.to}`);
+}
+
+async function canListen(port: number): Promise<boolean> {
 	const server = net.createServer();
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
+	const listening = await new Promise<boolean>((resolve) => {
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => resolve(true));
 	});
-	const { port } = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
+	if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+	return listening;
 }
 
 export interface N8nEnvOptions {

@@ -452,6 +452,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		afterAll(async () => {
 			await env?.n8n.stop({ failures: failuresSoFar() });
 			await env?.sandbox.stop();
+			await env?.model.stop();
 			fs.rmSync(devDir, { recursive: true, force: true });
 		}, 60_000);
 		beforeEach(() => env?.sandbox.fake.reset());

@@ -47,6 +47,7 @@ describe('the HTTP Request node with the DingTalk App API credential, in the n8n
 		await browser?.close();
 		await env?.n8n.stop({ failures: __E2E_FAILURES__ });
 		await env?.sandbox.stop();
+		await env?.model.stop();
 		if (devDir) fs.rmSync(devDir, { recursive: true, force: true });
 	});
 

@@ -71,6 +71,7 @@ describe('a new user in the n8n editor', () => {
 		await browser?.close();
 		await env?.n8n.stop({ failures: __E2E_FAILURES__ });
 		await env?.sandbox.stop();
+		await env?.model.stop();
 		if (devDir) fs.rmSync(devDir, { recursive: true, force: true });
 	});
 
