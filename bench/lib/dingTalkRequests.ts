@@ -8,7 +8,10 @@ import {
 	randomAlphanumeric,
 } from '../../nodes/shared/eventCrypto';
 import { computeRobotSign } from '../../nodes/shared/robotSigning';
-import { sampleRobotBody, type TestCredentials } from '../../test/nodes/DingTalkTrigger/support/requests';
+import {
+	sampleRobotBody,
+	type TestCredentials,
+} from '../../test/nodes/DingTalkTrigger/support/requests';
 import type { LoadRequest } from './httpLoad';
 
 export function aesKeyOf(credentials: TestCredentials): Buffer {
@@ -21,12 +24,20 @@ export function ownerKeyOf(credentials: TestCredentials): string {
 	return credentials.ownerKey || credentials.appKey;
 }
 
+let lastSignedAt = 0;
+
+/** A signing time no earlier message used: the triggers refuse a timestamp + sign seen before. */
+function uniqueSigningTime(): number {
+	lastSignedAt = Math.max(Date.now(), lastSignedAt + 1);
+	return lastSignedAt;
+}
+
 /** An @-message to an app robot, signed with the app secret as DingTalk does. */
 export function robotMessage(
 	path: string,
 	credentials: TestCredentials,
 	msgId: string,
-	nowMs = Date.now(),
+	nowMs = uniqueSigningTime(),
 ): LoadRequest {
 	const timestamp = String(nowMs);
 	return {
