@@ -150,7 +150,7 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 				credential('dingTalkAppApi', OTHER_APP.id, OTHER_APP.name, appData(otherKeys, baseUrl)),
 			],
 			workflows: Object.values(WORKFLOWS),
-			publish: [WORKFLOWS.stream.id, WORKFLOWS.otherStream.id],
+			publish: Object.values(WORKFLOWS).map((workflow) => workflow.id),
 		};
 	});
 	afterAll(async () => {
