@@ -41,7 +41,8 @@ function readCardAnswer(options: IDataObject): CardAnswerTemplate | undefined {
 }
 
 /**
- * Where this trigger hands clicks on Send and Wait cards to: Options → Card Answer Address, else n8n's own address. Only the origin counts: the card carries the resume path.
+ * Where this trigger hands clicks on Send and Wait cards to: Options → Card Answer Address,
+ * else n8n's own address. Only the origin counts: the card carries the resume path.
  */
 export function cardAnswerOrigin(option: unknown, instanceBaseUrl: string): string {
 	const given = typeof option === 'string' ? option.trim() : '';

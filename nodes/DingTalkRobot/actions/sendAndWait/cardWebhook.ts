@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -44,7 +44,16 @@ async function nameOf(
 		const name = asString(user.name);
 		return name || undefined;
 	})().catch(() => undefined);
-	return await Promise.race([lookup, sleep(NAME_LOOKUP_MS).then(() => undefined)]);
+	const timer = new AbortController();
+	const timeout = sleepWithAbort(NAME_LOOKUP_MS, timer.signal).then(
+		() => undefined,
+		() => undefined,
+	);
+	try {
+		return await Promise.race([lookup, timeout]);
+	} finally {
+		timer.abort();
+	}
 }
 
 function readClick(payload: string): ForwardedCardClick | undefined {
