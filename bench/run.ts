@@ -1,5 +1,5 @@
-// `npm run bench`: the six measurements of the benchmark issue, the Stream trigger (row 7) and queue
-// mode (row 8) in one real n8n (the pinned install of scripts/n8n-install.sh, the packed package),
+// `npm run bench`: the six measurements of the benchmark issue, the Stream trigger (row 7), queue
+// mode (row 8) and card approvals against link approvals (row 10) in one real n8n (the pinned install of scripts/n8n-install.sh, the packed package),
 // written to bench/results.json and bench/results.md. Ratios compare against baselines measured in
 // the same run; row 8 also starts n8n in queue mode beside it (scripts/n8n-queue.ts).
 //
@@ -30,6 +30,7 @@ import { N8nProbe } from './lib/n8nProbe';
 import { environment, markdown, writeReport, type BenchReport } from './lib/report';
 import { appCredential, robotCredential, streamAppCredential } from './lib/workflows';
 import { measureActionNode } from './measurements/actionNode';
+import { CardApprovalBench, measureCardApproval } from './measurements/cardApproval';
 import { measureCrypto } from './measurements/crypto';
 import { measureEventReply } from './measurements/eventReply';
 import { measureMemory } from './measurements/memory';
@@ -53,9 +54,10 @@ async function main(): Promise<number> {
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
 	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
-	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 8)) {
+	const knownRows = [1, 2, 3, 4, 5, 6, 7, 8, 10];
+	if (rows?.some((row) => !knownRows.includes(row))) {
 		throw new Error(
-			'--only takes row numbers from 1 to 8, comma-separated, e.g. --only=4 or --only=1,4',
+			`--only takes row numbers (${knownRows.join(', ')}), comma-separated, e.g. --only=4 or --only=1,4`,
 		);
 	}
 	// Only a full run replaces the committed results.
@@ -66,7 +68,9 @@ async function main(): Promise<number> {
 	const wanted = (row: number) => !rows || rows.includes(row);
 	// Rows 7 and 8 come on top of the budget the first six had, so the memory row keeps its share.
 	const newRowsMs =
-		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) + (wanted(8) ? (quick ? 100_000 : 150_000) : 0);
+		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) +
+		(wanted(8) ? (quick ? 100_000 : 150_000) : 0) +
+		(wanted(10) ? (quick ? 20_000 : 90_000) : 0);
 	const budgetMs = option('budget')
 		? Number(option('budget')) * 1000
 		: (quick ? 240_000 : 570_000) + newRowsMs;
@@ -109,6 +113,11 @@ async function main(): Promise<number> {
 		rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000, banMs: 0 },
 	});
 	const gateway = new FakeStreamGateway({ apps: [streamApp] });
+	// Row 10's own fake DingTalk and Stream gateway.
+	const cardApproval = new CardApprovalBench({
+		appKey: `dingcard${randomString(random, 12).toLowerCase()}`,
+		appSecret: randomString(random, 64),
+	});
 	const probe = N8nProbe.create({ profile });
 	const measurements: Measurement[] = [];
 	const failures: string[] = [];
@@ -146,10 +155,12 @@ async function main(): Promise<number> {
 	const pacedBaseUrl = await pacedFake.start();
 	const replyBaseUrl = await replyFake.start();
 	const gatewayBaseUrl = await gateway.start();
-	// As DingTalk does, a ping every 20 s keeps the Stream trigger's watchdog (60 s) from
+	await cardApproval.start();
+	// As DingTalk does, a ping every 20 s keeps the Stream triggers' watchdog (60 s) from
 	// reconnecting while other rows run.
 	const keepAlive = setInterval(() => {
 		if (gateway.liveConnections().length > 0) gateway.ping();
+		cardApproval.ping();
 	}, 20_000);
 	const replyCredentials = [
 		appCredential(credentials),
@@ -163,6 +174,7 @@ async function main(): Promise<number> {
 		fastRobot: { baseUrl: fastBaseUrl, accessToken: fastRobot.token, secret: fastRobot.secret },
 		pacing: PACING,
 	});
+	const cardWorkflows = Object.values(cardApproval.workflows());
 	let n8n: N8nInstance | undefined;
 	const context = {
 		probe,
@@ -198,10 +210,14 @@ async function main(): Promise<number> {
 					secret: pacedRobot.secret,
 					baseUrl: pacedBaseUrl,
 				}),
+				cardApproval.credential(),
 			],
-			workflows: Object.values(workflows).map((entry) => entry.workflow),
-			// Every bench workflow starts with a trigger; the Stream one has no webhook to find it by.
-			publish: Object.values(workflows).map((entry) => entry.workflow.id),
+			workflows: [...Object.values(workflows).map((entry) => entry.workflow), ...cardWorkflows],
+			// Every bench workflow starts with a trigger; the Stream ones have no webhook to find them by.
+			publish: [
+				...Object.values(workflows).map((entry) => entry.workflow.id),
+				...cardWorkflows.map((workflow) => workflow.id),
+			],
 			env,
 		});
 		context.n8n = n8n;
@@ -242,6 +258,7 @@ async function main(): Promise<number> {
 				credentials: replyCredentials,
 			}),
 		);
+		await record('10. card approvals', () => measureCardApproval(context, cardApproval));
 	} finally {
 		await n8n?.stop({ failures });
 		await fastFake.stop();
@@ -249,6 +266,7 @@ async function main(): Promise<number> {
 		await replyFake.stop();
 		clearInterval(keepAlive);
 		await gateway.stop();
+		await cardApproval.stop();
 		probe.cleanup();
 	}
 
@@ -262,6 +280,7 @@ async function main(): Promise<number> {
 		'memory',
 		'stream-throughput',
 		'queue-mode',
+		'card-approval',
 	];
 	measurements.sort((a, b) => {
 		const rank = (entry: Measurement) =>
@@ -281,6 +300,7 @@ async function main(): Promise<number> {
 			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
 			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
 			'Stream row: the DingTalk Stream Trigger connects to a loopback fake Stream gateway in the bench process (test/fake-dingtalk/streamGateway.ts); on Node < 22 n8n runs with --experimental-websocket.',
+			'Card approval row: its own loopback fake DingTalk (OpenAPI, interactive cards) and fake Stream gateway in the bench process; the DingTalk Stream Trigger of the same app forwards each click to the waiting execution on the same n8n.',
 			'Queue row: n8n in queue mode beside the bench’s n8n on the same machine (scripts/n8n-queue.ts: Postgres and Redis from Debian’s packages, a main, one webhook process, two workers at concurrency 5).',
 			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
 			...(quick

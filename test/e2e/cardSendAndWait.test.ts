@@ -11,7 +11,6 @@
 // the outTrackId, a direct POST without or with a wrong or stale proof) resume nothing; decline,
 // free text and a custom form; and no execution of the Stream trigger's workflow is started by
 // Send and Wait cards, while an ordinary card's click still starts one.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { nodeOutput } from '../../scripts/n8n-executions';
@@ -24,8 +23,9 @@ import {
 	cardProof,
 	forwardedClick,
 	postForwardedClick,
+	readingFor,
 	readSendAndWaitOutTrackId,
-	sendAndWaitOutTrackId,
+	withForgedSignature,
 } from './support/cardWait';
 import { randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
@@ -186,10 +186,11 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 			statuses: ['waiting'],
 			timeoutMs: 60_000,
 		});
+		const nodeId = uuidFor(`${fixture.id}/Ask`);
 		const card = [...cards.cards.values()].find(
 			(candidate) =>
 				candidate.appKey === keys.appKey &&
-				readSendAndWaitOutTrackId(candidate.outTrackId)?.executionId === execution.id,
+				readingFor(candidate.outTrackId, execution.id, nodeId) !== undefined,
 		);
 		if (!card) {
 			const outTrackIds = [...cards.cards.values()].map((candidate) => candidate.outTrackId);
@@ -197,7 +198,8 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 				`no Send and Wait card of execution ${execution.id} in the fake (cards: ${outTrackIds.join(', ') || 'none'})`,
 			);
 		}
-		return { execution, card, fixture };
+		const target = readingFor(card.outTrackId, execution.id, nodeId)!;
+		return { execution, card, fixture, target };
 	}
 
 	/** The execution once it no longer waits or runs. */
@@ -246,7 +248,7 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 
 		it('sends the interactive card with the template variables and callbacks over Stream', async () => {
 			waiting = await startAndWait('approve');
-			const { card, execution } = waiting;
+			const { card } = waiting;
 			expect(card).toMatchObject({
 				cardTemplateId: TEMPLATE,
 				callbackType: 'STREAM',
@@ -262,13 +264,16 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 				status: 'waiting',
 				resultText: '',
 			});
-			// The outTrackId names this execution and node.
+			// Nothing went out as a link message.
+			expect(openApi.messages).toEqual([]);
+		});
+
+		it('the card’s outTrackId has the contract’s shape: n8nsw1 + signature + node UUID + execution ID', () => {
+			const { card, execution } = waiting;
 			expect(readSendAndWaitOutTrackId(card.outTrackId)).toMatchObject({
 				executionId: execution.id,
 				nodeId: uuidFor(`${WORKFLOWS.approve.id}/Ask`),
 			});
-			// Nothing went out as a link message.
-			expect(openApi.messages).toEqual([]);
 		});
 
 		it('a click by someone not among the approvers gets a private notice; the execution keeps waiting', async () => {
@@ -353,12 +358,9 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 		});
 
 		it('an outTrackId of the Send and Wait shape with a wrong signature', async () => {
-			const { execution } = waiting;
-			const forged = sendAndWaitOutTrackId({
-				signature: randomBytes(32),
-				nodeId: uuidFor(`${WORKFLOWS.forged.id}/Ask`),
-				executionId: execution.id,
-			});
+			const { card, execution, target } = waiting;
+			const forged = withForgedSignature(card.outTrackId, target);
+			expect(forged).not.toBe(card.outTrackId);
 			const connection = await connectionOf(keys.appKey);
 			const ack = await withoutExecution(n8n(), WORKFLOWS.stream.id, async () => {
 				const messageId = gateway.pushCardCallback(
@@ -382,8 +384,7 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 		});
 
 		it('a POST to the resume URL without the proof, with another app’s proof or a stale one gets 403', async () => {
-			const { card, execution } = waiting;
-			const target = readSendAndWaitOutTrackId(card.outTrackId)!;
+			const { card, execution, target } = waiting;
 			const payload = forwardedClick({
 				appKey: keys.appKey,
 				userId: APPROVER,

@@ -14,7 +14,7 @@ import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput, type ExecutionData } from '../../scripts/n8n-executions';
 import { startQueueCluster, type QueueCluster } from '../../scripts/n8n-queue';
 import { freePort, PACKAGE_NAME, requireFromN8n } from '../../scripts/n8n-runtime';
-import { readSendAndWaitOutTrackId } from '../e2e/support/cardWait';
+import { readingsOf } from '../e2e/support/cardWait';
 import {
 	eventPush,
 	openEventReply,
@@ -610,8 +610,8 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 				queue.log(role).includes(`Worker started execution ${executionId} `),
 			),
 		).toHaveLength(1);
-		const card = [...cards.cards.values()].find(
-			(candidate) => readSendAndWaitOutTrackId(candidate.outTrackId)?.executionId === executionId,
+		const card = [...cards.cards.values()].find((candidate) =>
+			readingsOf(candidate.outTrackId).some((reading) => reading.executionId === executionId),
 		);
 		expect(card).toMatchObject({ callbackType: 'STREAM', publicData: { status: 'waiting' } });
 

@@ -3,7 +3,7 @@
 // the Stream trigger forwards a click to n8n's resume URL with a proof made with the app secret.
 // Built here with node:crypto, independently of the package's own code, so the tests can read a
 // card's outTrackId and forge what an attacker could send.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 const VERSION_1 = 'n8nsw1';
 const VERSION_2 = 'n8nsw2';
@@ -14,6 +14,8 @@ const NODE_ID_CHARS = 22;
 export interface SendAndWaitCardId {
 	/** n8n's resume signature, hex (the `signature` query parameter of the resume URL). */
 	signature: string;
+	/** Where the signature's 43 characters start in the outTrackId. */
+	signatureAt: number;
 	/** The path of the resume URL, e.g. `/webhook-waiting/12/<node id>`. */
 	path: string;
 	executionId?: string;
@@ -33,37 +35,70 @@ function uuidOf(bytes: Buffer): string {
 	].join('-');
 }
 
-/** Reads a Send and Wait card's outTrackId; undefined for any other card's. */
-export function readSendAndWaitOutTrackId(outTrackId: string): SendAndWaitCardId | undefined {
+function readAt(outTrackId: string, signatureAt: number): SendAndWaitCardId | undefined {
 	const version = outTrackId.slice(0, 6);
-	const signature = fromBase64Url(outTrackId.slice(6, 6 + SIGNATURE_CHARS));
-	if (signature.length !== 32) return undefined;
-	const rest = outTrackId.slice(6 + SIGNATURE_CHARS);
+	const signatureText = outTrackId.slice(signatureAt, signatureAt + SIGNATURE_CHARS);
+	const signature = fromBase64Url(signatureText);
+	if (!/^[A-Za-z0-9_-]{43}$/.test(signatureText) || signature.length !== 32) return undefined;
+	const rest = outTrackId.slice(signatureAt + SIGNATURE_CHARS);
 	if (version === VERSION_1) {
 		const nodeId = uuidOf(fromBase64Url(rest.slice(0, NODE_ID_CHARS)));
 		const executionId = rest.slice(NODE_ID_CHARS);
 		if (!/^\d+$/.test(executionId)) return undefined;
 		return {
 			signature: signature.toString('hex'),
+			signatureAt,
 			path: `/webhook-waiting/${executionId}/${nodeId}`,
 			executionId,
 			nodeId,
 		};
 	}
 	if (version === VERSION_2) {
-		return { signature: signature.toString('hex'), path: fromBase64Url(rest).toString('utf8') };
+		const path = fromBase64Url(rest).toString('utf8');
+		return { signature: signature.toString('hex'), signatureAt, path };
 	}
 	return undefined;
 }
 
-/** The outTrackId a Send and Wait card of this execution and node would have with `signature`. */
-export function sendAndWaitOutTrackId(options: {
-	signature: Buffer;
-	nodeId: string;
-	executionId: string;
-}): string {
-	const node = Buffer.from(options.nodeId.replace(/-/g, ''), 'hex');
-	return `${VERSION_1}${options.signature.toString('base64url')}${node.toString('base64url')}${options.executionId}`;
+/**
+ * Reads a Send and Wait card's outTrackId exactly as the contract gives it (`n8nsw1` + signature
+ * + node UUID + execution ID); undefined for any other.
+ */
+export function readSendAndWaitOutTrackId(outTrackId: string): SendAndWaitCardId | undefined {
+	return readAt(outTrackId, 6);
+}
+
+/**
+ * Every way to read the outTrackId: as the contract gives it, and with two characters (a card
+ * index) between the version and the signature. Finding a card by its execution and node works
+ * with either; the contract's own shape is checked by a test of its own.
+ */
+export function readingsOf(outTrackId: string): SendAndWaitCardId[] {
+	return [readAt(outTrackId, 6), readAt(outTrackId, 8)].filter(
+		(reading): reading is SendAndWaitCardId => reading !== undefined,
+	);
+}
+
+/** The reading of a card's outTrackId that names this execution (and node, when given). */
+export function readingFor(
+	outTrackId: string,
+	executionId: string,
+	nodeId?: string,
+): SendAndWaitCardId | undefined {
+	return readingsOf(outTrackId).find(
+		(reading) =>
+			reading.executionId === executionId && (nodeId === undefined || reading.nodeId === nodeId),
+	);
+}
+
+/** The outTrackId with another (random, hence wrong) signature in place of n8n's. */
+export function withForgedSignature(outTrackId: string, reading: SendAndWaitCardId): string {
+	const forged = randomBytes(32).toString('base64url');
+	return (
+		outTrackId.slice(0, reading.signatureAt) +
+		forged +
+		outTrackId.slice(reading.signatureAt + SIGNATURE_CHARS)
+	);
 }
 
 /** `x-dingtalk-card-proof`: t=<ms>,v1=hex(HMAC-SHA256(appSecret, t + "." + payload)). */
