@@ -11,7 +11,7 @@
 // execution has finished, so no figure includes another approval's work.
 import type { CredentialFixture, WorkflowFixture, WorkflowNode } from '../../scripts/n8n-instance';
 import { queryDatabase, type ExecutionStatus } from '../../scripts/n8n-executions';
-import { FakeCards, FakeDingTalk, FakeOpenApi } from '../../test/fake-dingtalk';
+import { FakeCards, FakeContacts, FakeDingTalk, FakeOpenApi } from '../../test/fake-dingtalk';
 import { FakeStreamGateway } from '../../test/fake-dingtalk/streamGateway';
 import { readingsOf } from '../../test/e2e/support/cardWait';
 import { countExecutions } from '../lib/executionCounts';
@@ -83,7 +83,13 @@ export class CardApprovalBench {
 		});
 		this.openApi = new FakeOpenApi({ apps: [{ ...app, groups: [GROUP] }] });
 		this.cards = new FakeCards(this.openApi, { templates: [TEMPLATE], gateway: this.gateway });
-		this.fake.use(this.openApi).use(this.cards).use(this.gateway);
+		// The approver is in the contacts: the node looks the name up, as it would in DingTalk.
+		const contacts = new FakeContacts(this.openApi, {
+			users: [
+				{ userid: APPROVER, unionid: 'benchUnionApprover', name: '审批人', dept_id_list: [1] },
+			],
+		});
+		this.fake.use(this.openApi).use(this.cards).use(contacts).use(this.gateway);
 	}
 
 	async start(): Promise<void> {
@@ -265,11 +271,14 @@ export async function measureCardApproval(
 					  }
 					| undefined;
 				const answer = after?.data?.main?.[0]?.[0]?.json?.data as
-					| { approved?: unknown; responder?: { userId?: unknown } }
+					| { approved?: unknown; responder?: { userId?: unknown; name?: unknown } }
 					| undefined;
 				if (answer?.approved !== true) approval.problem = 'resumed without approved: true';
-				else if (name === 'card' && answer.responder?.userId !== APPROVER) {
-					approval.problem = 'resumed without the responder';
+				else if (
+					name === 'card' &&
+					(answer.responder?.userId !== APPROVER || answer.responder.name !== '审批人')
+				) {
+					approval.problem = `resumed with responder ${JSON.stringify(answer.responder)}`;
 				} else if (typeof after?.startTime !== 'number')
 					approval.problem = 'After has no start time';
 				else if (!approval.warmUp) resumeMs.push(after.startTime - approval.clickedAt!);
@@ -308,7 +317,7 @@ export async function measureCardApproval(
 		notes: [
 			`Resumed = the start time n8n records for the node after Send and Wait, minus the moment the bench pushed the callback frame (card) or sent the POST to the signed resume URL (link). One approval at a time, card and link alternating, the next only after the execution has finished (status polled every ${POLL_MS} ms); ${WARM_UP} warm-up approvals per side not counted.`,
 			`Answer times (not in the figures above): card, frame → Stream ACK carrying the card update p50 ${card.answerMs.p50} ms / p99 ${card.answerMs.p99} ms; link, POST → HTTP answer p50 ${link.answerMs.p50} / p99 ${link.answerMs.p99} ms.`,
-			'The card path has two hops the link has not: the Stream trigger receives the frame and POSTs it, with the app-secret proof, to the waiting execution’s resume URL on the same n8n; the node checks the proof and the approvers and answers with the card update.',
+			'The card path has steps the link has not: the Stream trigger receives the frame and POSTs it, with the app-secret proof, to the waiting execution’s resume URL on the same n8n; the node checks the proof and the approvers, looks the approver’s name up in the (loopback, fake) contacts and answers with the card update.',
 			...problems.slice(0, 5).map((problem) => `Correctness: ${problem}.`),
 		],
 	};
