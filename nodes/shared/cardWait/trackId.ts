@@ -4,8 +4,9 @@
  * the card only by its outTrackId, and the trigger may run in another workflow or process, so
  * nothing else could tell it where to go. Only base64url characters, about 80 in all.
  *
- * `n8nsw1` + card index (2, base 36) + signature (43) + node UUID (22) + execution ID (digits);
- * other resume URLs: `n8nsw2` + index + signature + the URL path (base64url).
+ * `n8nsw1` + signature (43) + node UUID (22) + execution ID (digits), and for the second and later
+ * cards of a node `-` + the card's index (base 36); other resume URLs: `n8nsw2` + signature +
+ * index (2, base 36) + the URL path (base64url).
  */
 
 export const SEND_AND_WAIT_TRACK_PREFIX = 'n8nsw';
@@ -60,13 +61,14 @@ export function sendAndWaitTrackId(signedResumeUrl: string, index = 0): string {
 	if (!Number.isInteger(index) || index < 0 || index > MAX_INDEX) {
 		throw new Error(`A Send and Wait node sends at most ${MAX_INDEX + 1} cards`);
 	}
-	const head =
-		index.toString(36).padStart(INDEX_LENGTH, '0') + toBase64Url(Buffer.from(signature, 'hex'));
+	const signed = toBase64Url(Buffer.from(signature, 'hex'));
 	const match = DEFAULT_PATH.exec(url.pathname);
 	if (match) {
-		return `${SEND_AND_WAIT_TRACK_PREFIX}1${head}${uuidToBase64Url(match[2])}${match[1]}`;
+		const suffix = index === 0 ? '' : `-${index.toString(36)}`;
+		return `${SEND_AND_WAIT_TRACK_PREFIX}1${signed}${uuidToBase64Url(match[2])}${match[1]}${suffix}`;
 	}
-	return `${SEND_AND_WAIT_TRACK_PREFIX}2${head}${toBase64Url(Buffer.from(url.pathname, 'utf8'))}`;
+	const path = toBase64Url(Buffer.from(url.pathname, 'utf8'));
+	return `${SEND_AND_WAIT_TRACK_PREFIX}2${signed}${index.toString(36).padStart(INDEX_LENGTH, '0')}${path}`;
 }
 
 /** The resume target of a Send and Wait card's outTrackId; undefined for any other card. */
@@ -76,20 +78,21 @@ export function readSendAndWaitTrackId(outTrackId: unknown): CardWaitTarget | un
 	}
 	const version = outTrackId.charAt(SEND_AND_WAIT_TRACK_PREFIX.length);
 	const rest = outTrackId.slice(SEND_AND_WAIT_TRACK_PREFIX.length + 1);
-	if (!BASE64URL.test(rest) || rest.length < INDEX_LENGTH + SIGNATURE_LENGTH + 1) return undefined;
-	const index = parseInt(rest.slice(0, INDEX_LENGTH), 36);
-	const signatureText = rest.slice(INDEX_LENGTH, INDEX_LENGTH + SIGNATURE_LENGTH);
-	const signature = Buffer.from(signatureText, 'base64url').toString('hex');
-	if (!Number.isInteger(index) || signature.length !== 64) return undefined;
-	const tail = rest.slice(INDEX_LENGTH + SIGNATURE_LENGTH);
+	if (!BASE64URL.test(rest)) return undefined;
+	const signature = Buffer.from(rest.slice(0, SIGNATURE_LENGTH), 'base64url').toString('hex');
+	if (signature.length !== 64) return undefined;
+	const tail = rest.slice(SIGNATURE_LENGTH);
 	if (version === '1') {
 		const nodeId = tail.slice(0, NODE_ID_LENGTH);
-		const executionId = tail.slice(NODE_ID_LENGTH);
-		if (nodeId.length !== NODE_ID_LENGTH || !/^\d{1,20}$/.test(executionId)) return undefined;
-		return { path: `/webhook-waiting/${executionId}/${base64UrlToUuid(nodeId)}`, signature, index };
+		const ids = /^(\d{1,20})(?:-([0-9a-z]{1,2}))?$/.exec(tail.slice(NODE_ID_LENGTH));
+		if (nodeId.length !== NODE_ID_LENGTH || !ids) return undefined;
+		const path = `/webhook-waiting/${ids[1]}/${base64UrlToUuid(nodeId)}`;
+		return { path, signature, index: ids[2] ? parseInt(ids[2], 36) : 0 };
 	}
 	if (version === '2') {
-		const path = Buffer.from(tail, 'base64url').toString('utf8');
+		const index = parseInt(tail.slice(0, INDEX_LENGTH), 36);
+		const path = Buffer.from(tail.slice(INDEX_LENGTH), 'base64url').toString('utf8');
+		if (!/^[0-9a-z]{2}$/.test(tail.slice(0, INDEX_LENGTH))) return undefined;
 		if (!path.startsWith('/') || /[?#\s]/.test(path)) return undefined;
 		return { path, signature, index };
 	}

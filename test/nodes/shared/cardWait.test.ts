@@ -67,12 +67,12 @@ describe('Send and Wait card outTrackId', () => {
 		['no ID', undefined],
 		['a number', 42],
 		['an unknown version', 'n8nsw9' + 'A'.repeat(80)],
-		['too short', 'n8nsw100AAAA'],
-		['characters outside base64url', 'n8nsw100' + 'A'.repeat(43) + 'B'.repeat(22) + '12.4'],
-		['no execution ID', 'n8nsw100' + 'A'.repeat(43) + 'B'.repeat(22)],
+		['too short', 'n8nsw1AAAA'],
+		['characters outside base64url', 'n8nsw1' + 'A'.repeat(43) + 'B'.repeat(22) + '12.4'],
+		['no execution ID', 'n8nsw1' + 'A'.repeat(43) + 'B'.repeat(22)],
 		[
 			'a path with a query',
-			'n8nsw200' + 'A'.repeat(43) + Buffer.from('/a?b=1').toString('base64url'),
+			'n8nsw2' + 'A'.repeat(43) + '00' + Buffer.from('/a?b=1').toString('base64url'),
 		],
 	])('reads %s as no Send and Wait card', (_, outTrackId) => {
 		expect(readSendAndWaitTrackId(outTrackId)).toBeUndefined();
