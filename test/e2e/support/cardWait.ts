@@ -69,12 +69,14 @@ export function readSendAndWaitOutTrackId(outTrackId: string): SendAndWaitCardId
 }
 
 /**
- * Every way to read the outTrackId: as the contract gives it, and with two characters (a card
- * index) between the version and the signature. Finding a card by its execution and node works
- * with either; the contract's own shape is checked by a test of its own.
+ * Every way to read the outTrackId: as the contract gives it, with a card index after it
+ * (`-<index>`, the later cards of a node sent to several people), and with two characters of an
+ * index between the version and the signature. Finding a card by its execution and node works
+ * with any; the contract's own shape is checked by a test of its own.
  */
 export function readingsOf(outTrackId: string): SendAndWaitCardId[] {
-	return [readAt(outTrackId, 6), readAt(outTrackId, 8)].filter(
+	const withoutIndex = outTrackId.replace(/-\d+$/, '');
+	return [readAt(outTrackId, 6), readAt(withoutIndex, 6), readAt(outTrackId, 8)].filter(
 		(reading): reading is SendAndWaitCardId => reading !== undefined,
 	);
 }
