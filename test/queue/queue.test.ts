@@ -616,9 +616,13 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 		expect(card).toMatchObject({ callbackType: 'STREAM', publicData: { status: 'waiting' } });
 
 		// The one Stream connection is the main process's.
-		const connection = gateway
-			.liveConnections()
-			.find((candidate) => candidate.clientId === keys.appKey);
+		const connectedBy = Date.now() + 60_000;
+		const appConnection = () =>
+			gateway.liveConnections().find((candidate) => candidate.clientId === keys.appKey);
+		while (!appConnection() && Date.now() < connectedBy) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		const connection = appConnection();
 		expect(connection && processOfConnection(connection)).toBe(queue.main.pid);
 
 		const refused = await cards.click(
