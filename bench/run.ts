@@ -70,7 +70,7 @@ async function main(): Promise<number> {
 	const newRowsMs =
 		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) +
 		(wanted(8) ? (quick ? 100_000 : 150_000) : 0) +
-		(wanted(10) ? (quick ? 20_000 : 90_000) : 0);
+		(wanted(10) ? (quick ? 20_000 : 45_000) : 0);
 	const budgetMs = option('budget')
 		? Number(option('budget')) * 1000
 		: (quick ? 240_000 : 570_000) + newRowsMs;
