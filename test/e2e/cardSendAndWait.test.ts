@@ -236,6 +236,35 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 		return data.response?.userPrivateData?.cardParamMap ?? {};
 	}
 
+	/** A card callback frame as DingTalk pushes it, over the given connection; resolves with its ACK. */
+	async function pushClick(
+		connectionId: string,
+		click: {
+			outTrackId: string;
+			userId: string;
+			params: Record<string, unknown>;
+			actionId?: string;
+		},
+	): Promise<RecordedAck> {
+		const content = JSON.stringify({
+			cardPrivateData: { actionIds: [click.actionId ?? 'action'], params: click.params },
+		});
+		const messageId = gateway.pushCardCallback(
+			{
+				type: 'actionCallback',
+				userId: click.userId,
+				outTrackId: click.outTrackId,
+				corpId: 'dingfakecorp',
+				spaceType: 'IM_GROUP',
+				spaceId: GROUP,
+				userIdType: 1,
+				content,
+			},
+			{ connectionId },
+		);
+		return await gateway.waitForAck(messageId, 20_000);
+	}
+
 	function expectRespondedAt(value: unknown, since: number) {
 		const at = new Date(value as string | number).getTime();
 		expect(Number.isNaN(at)).toBe(false);
@@ -335,51 +364,34 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 			waiting = await startAndWait('forged');
 			const { card, execution } = waiting;
 			const other = await connectionOf(otherKeys.appKey);
-			const ack = await withoutExecution(n8n(), WORKFLOWS.otherStream.id, async () => {
-				const messageId = gateway.pushCardCallback(
-					{
-						type: 'actionCallback',
-						userId: APPROVER,
-						outTrackId: card.outTrackId,
-						corpId: 'dingfakecorp',
-						spaceType: 'IM_GROUP',
-						spaceId: GROUP,
-						userIdType: 1,
-						content: JSON.stringify({ cardPrivateData: { actionIds: ['action'], params } }),
-					},
-					{ connectionId: other.id },
-				);
-				return await gateway.waitForAck(messageId, 20_000);
-			});
+			const ack = await withoutExecution(
+				n8n(),
+				WORKFLOWS.otherStream.id,
+				async () =>
+					await pushClick(other.id, { outTrackId: card.outTrackId, userId: APPROVER, params }),
+			);
 			expect(ack.code).toBe(200);
 			expect(String(privateOf(ack).notice ?? '')).toMatch(/no longer waiting/);
 			await stillWaiting(execution);
 			expect(card.publicData.status).toBe('waiting');
 		});
 
-		it('an outTrackId of the Send and Wait shape with a wrong signature', async () => {
+		it('an outTrackId of the Send and Wait shape with a wrong signature, or naming no execution', async () => {
 			const { card, execution, target } = waiting;
-			const forged = withForgedSignature(card.outTrackId, target);
-			expect(forged).not.toBe(card.outTrackId);
+			const wrongSignature = withForgedSignature(card.outTrackId, target);
+			const noExecution = `${card.outTrackId.slice(0, -execution.id.length)}987654`;
+			expect(card.outTrackId.endsWith(execution.id)).toBe(true);
 			const connection = await connectionOf(keys.appKey);
-			const ack = await withoutExecution(n8n(), WORKFLOWS.stream.id, async () => {
-				const messageId = gateway.pushCardCallback(
-					{
-						type: 'actionCallback',
-						userId: APPROVER,
-						outTrackId: forged,
-						corpId: 'dingfakecorp',
-						spaceType: 'IM_GROUP',
-						spaceId: GROUP,
-						userIdType: 1,
-						content: JSON.stringify({ cardPrivateData: { actionIds: ['action'], params } }),
-					},
-					{ connectionId: connection.id },
+			for (const outTrackId of [wrongSignature, noExecution]) {
+				expect(outTrackId).not.toBe(card.outTrackId);
+				const ack = await withoutExecution(
+					n8n(),
+					WORKFLOWS.stream.id,
+					async () => await pushClick(connection.id, { outTrackId, userId: APPROVER, params }),
 				);
-				return await gateway.waitForAck(messageId, 20_000);
-			});
-			expect(ack.code).toBe(200);
-			expect(String(privateOf(ack).notice ?? '')).toMatch(/no longer waiting/);
+				expect(ack.code).toBe(200);
+				expect(String(privateOf(ack).notice ?? '')).toMatch(/no longer waiting/);
+			}
 			await stillWaiting(execution);
 		});
 
@@ -481,24 +493,17 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 
 	it('the Stream workflow still runs for a click on an ordinary card (the checks above are not vacuous)', async () => {
 		const connection = await connectionOf(keys.appKey);
-		const { result, execution } = await withExecution(n8n(), WORKFLOWS.stream.id, async () => {
-			const messageId = gateway.pushCardCallback(
-				{
-					type: 'actionCallback',
-					userId: BYSTANDER,
+		const { result, execution } = await withExecution(
+			n8n(),
+			WORKFLOWS.stream.id,
+			async () =>
+				await pushClick(connection.id, {
 					outTrackId: 'n8n-ordinary-card-0001',
-					corpId: 'dingfakecorp',
-					spaceType: 'IM_GROUP',
-					spaceId: GROUP,
-					userIdType: 1,
-					content: JSON.stringify({
-						cardPrivateData: { actionIds: ['ack'], params: { action: 'acknowledge' } },
-					}),
-				},
-				{ connectionId: connection.id },
-			);
-			return await gateway.waitForAck(messageId, 20_000);
-		});
+					userId: BYSTANDER,
+					params: { action: 'acknowledge' },
+					actionId: 'ack',
+				}),
+		);
 		expect(result.code).toBe(200);
 		expect(execution.mode).toBe('trigger');
 		expect(nodeOutput(execution.data, 'DingTalk Stream Trigger')[0]).toMatchObject({
