@@ -37,7 +37,10 @@ function readConfiguration(context: ITriggerFunctions, credentials: IDataObject)
 			customEventTypes: context.getNodeParameter('customEventTypes', ''),
 			options,
 		});
-		const n8nOrigin = cardAnswerOrigin(options.cardAnswerBaseUrl, context.getInstanceBaseUrl());
+		// Only card callbacks are handed to n8n; a trigger without them needs no address.
+		const n8nOrigin = settings.kinds.includes('cardCallbacks')
+			? cardAnswerOrigin(options.cardAnswerBaseUrl, context.getInstanceBaseUrl())
+			: undefined;
 		const apiBaseUrl = credentialBaseUrl(
 			credentials.apiBaseUrl,
 			DEFAULT_API_BASE_URL,
@@ -120,14 +123,17 @@ export async function activateStreamTrigger(context: ITriggerFunctions): Promise
 			context.logger.warn(`${LOG_PREFIX} could not start an execution: ${message}`, { clientId }),
 		skipped: (why) => context.logger.debug(`${LOG_PREFIX} ${why}`, { clientId }),
 		acceptsMore: manual ? () => !emitted : undefined,
-		forwardCardWait: createCardWaitForwarder({
-			appKey: clientId,
-			appSecret: String(credentials.appSecret ?? ''),
-			n8nOrigin,
-			request: async (options) =>
-				(await context.helpers.httpRequest(options)) as IN8nHttpFullResponse,
-			warn: (message) => context.logger.warn(`${LOG_PREFIX} ${message}`, { clientId }),
-		}),
+		forwardCardWait:
+			n8nOrigin === undefined
+				? undefined
+				: createCardWaitForwarder({
+						appKey: clientId,
+						appSecret: String(credentials.appSecret ?? ''),
+						n8nOrigin,
+						request: async (options) =>
+							(await context.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+						warn: (message) => context.logger.warn(`${LOG_PREFIX} ${message}`, { clientId }),
+					}),
 	});
 
 	const connection = new StreamConnection({

@@ -1,4 +1,3 @@
-import { sleepWithAbort } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -13,6 +12,7 @@ import {
 } from '../../../shared/cardWait/contract';
 import { CARD_PROOF_HEADER, checkCardProof } from '../../../shared/cardWait/proof';
 import { isCardOfNode, readSendAndWaitTrackId } from '../../../shared/cardWait/trackId';
+import { sleepUnlessAborted } from '../../../shared/sleep';
 import { asString, parseJsonObject } from '../../../shared/values';
 import {
 	decidedCardVariables,
@@ -45,10 +45,7 @@ async function nameOf(
 		return name || undefined;
 	})().catch(() => undefined);
 	const timer = new AbortController();
-	const timeout = sleepWithAbort(NAME_LOOKUP_MS, timer.signal).then(
-		() => undefined,
-		() => undefined,
-	);
+	const timeout = sleepUnlessAborted(NAME_LOOKUP_MS, timer.signal).then(() => undefined);
 	try {
 		return await Promise.race([lookup, timeout]);
 	} finally {
