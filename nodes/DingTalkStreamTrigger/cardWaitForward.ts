@@ -31,13 +31,14 @@ export interface CardWaitForwarderOptions {
 /**
  * The click as a form with one field, `payload`. n8n (2.41) accepts a POST to the resume URL of a
  * Send and Wait custom form only as multipart/form-data, and takes it for the other kinds too.
+ * The part has no Content-Type of its own: n8n's form parser would take it for a file.
  */
 export function multipartPayload(payload: string): { body: string; contentType: string } {
 	let boundary = `n8n-dingtalk-${randomBytes(12).toString('hex')}`;
 	while (payload.includes(boundary)) boundary = `n8n-dingtalk-${randomBytes(12).toString('hex')}`;
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
-		body: `--${boundary}\r\nContent-Disposition: form-data; name="payload"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${payload}\r\n--${boundary}--\r\n`,
+		body: `--${boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n${payload}\r\n--${boundary}--\r\n`,
 	};
 }
 
