@@ -1,4 +1,5 @@
-import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { randomBytes } from 'node:crypto';
+import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { CardCallbackItem } from '../shared/cardCallback';
 import {
@@ -27,6 +28,20 @@ export interface CardWaitForwarderOptions {
 	warn?: (message: string) => void;
 }
 
+/**
+ * The click as a form with one field, `payload`. n8n (2.41) accepts a POST to the resume URL of a
+ * Send and Wait custom form only as multipart/form-data, and takes it for the other kinds too.
+ * The part has no Content-Type of its own: n8n's form parser would take it for a file.
+ */
+export function multipartPayload(payload: string): { body: string; contentType: string } {
+	let boundary = `n8n-dingtalk-${randomBytes(12).toString('hex')}`;
+	while (payload.includes(boundary)) boundary = `n8n-dingtalk-${randomBytes(12).toString('hex')}`;
+	return {
+		contentType: `multipart/form-data; boundary=${boundary}`,
+		body: `--${boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n${payload}\r\n--${boundary}--\r\n`,
+	};
+}
+
 /** The request that hands a click to the waiting execution's resume URL, with the app's proof. */
 export function cardWaitRequest(
 	options: CardWaitForwarderOptions,
@@ -47,17 +62,31 @@ export function cardWaitRequest(
 	const payload = JSON.stringify(forwarded);
 	const url = new URL(target.path, options.n8nOrigin);
 	url.searchParams.set('signature', target.signature);
+	const form = multipartPayload(payload);
 	return {
 		method: 'POST',
 		url: url.toString(),
-		headers: { [CARD_PROOF_HEADER]: cardProof(options.appSecret, payload, now) },
-		body: { payload } as IDataObject,
-		json: true,
+		headers: {
+			'content-type': form.contentType,
+			[CARD_PROOF_HEADER]: cardProof(options.appSecret, payload, now),
+		},
+		body: form.body,
 		timeout: CARD_FORWARD_TIMEOUT_MS,
 		disableFollowRedirect: true,
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,
 	};
+}
+
+/** The answer's body as an object: n8n's request helper parses JSON only sometimes. */
+function parsedBody(body: unknown): unknown {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text !== 'string') return text;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
 }
 
 const notWaiting = (): CardAckUpdate =>
@@ -82,7 +111,8 @@ export function createCardWaitForwarder(
 			);
 			return notWaiting();
 		}
-		const update = response.statusCode === 200 ? readCardWaitAnswer(response.body) : undefined;
+		const update =
+			response.statusCode === 200 ? readCardWaitAnswer(parsedBody(response.body)) : undefined;
 		if (update) return update;
 		options.warn?.(
 			`n8n did not take a card click for ${clip(target.path, 120)} (HTTP ${response.statusCode}): the execution was answered already, expired, or the click is not of this app`,

@@ -81,9 +81,18 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 		expect(request.url).toBe(`http://localhost:5678${PATH}?signature=${SIGNATURE}`);
 		expect(request.method).toBe('POST');
 		expect(request.disableFollowRedirect).toBe(true);
-		const payload = (request.body as { payload: string }).payload;
+		// A multipart form: n8n 2.41 takes a POST to a custom form's resume URL only as one.
+		const headers = request.headers as Record<string, string>;
+		const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(headers['content-type'])?.[1];
+		expect(boundary).toBeDefined();
+		const parts = String(request.body).split(`--${boundary}`);
+		expect(parts).toHaveLength(3);
+		expect(parts[2]).toBe('--\r\n');
+		const [head, payloadPart] = parts[1].split('\r\n\r\n');
+		expect(head).toContain('Content-Disposition: form-data; name="payload"');
+		const payload = payloadPart.replace(/\r\n$/, '');
 		expect(JSON.parse(payload)).toMatchObject({ appKey: 'dingapp', userId: 'manager1' });
-		const header = (request.headers as Record<string, string>)[CARD_PROOF_HEADER];
+		const header = headers[CARD_PROOF_HEADER];
 		expect(checkCardProof(APP.appSecret, header, payload, 1_000)).toEqual({ ok: true });
 		expect(JSON.stringify(request)).not.toContain(APP.appSecret);
 	});
@@ -106,7 +115,7 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 				n8nOrigin: 'http://localhost:5678',
 				request: async (options) => {
 					requests.push(options);
-					return reply(200, resumed);
+					return reply(200, Buffer.from(JSON.stringify(resumed)));
 				},
 			}),
 		});
@@ -149,6 +158,7 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 	it.each([
 		['n8n refused the signature', async () => reply(401, { error: 'Invalid token' })],
 		['the execution is finished', async () => reply(200, '<html>No action required</html>')],
+		['the answer is JSON of another shape', async () => reply(200, '{"outcome": "maybe"}')],
 		['the waiting node refused the proof', async () => reply(403, { outcome: 'refused' })],
 		[
 			'n8n is unreachable',

@@ -84,8 +84,12 @@ export async function cardWaitWebhook(
 		return answer(403, { outcome: 'refused', reason });
 	};
 	if (request.method !== 'POST') return refuse('card buttons answer this request, not links');
-	const body = (this.getBodyData() ?? {}) as IDataObject;
-	const payload = typeof body.payload === 'string' ? body.payload : '';
+	// The trigger posts a multipart form, which n8n hands over as { data: <fields>, files }.
+	const posted = (this.getBodyData() ?? {}) as IDataObject;
+	const fields = (
+		typeof posted.data === 'object' && posted.data !== null ? posted.data : posted
+	) as IDataObject;
+	const payload = typeof fields.payload === 'string' ? fields.payload : '';
 	const credentials = await this.getCredentials(APP_CREDENTIAL);
 	const proof = checkCardProof(
 		String(credentials.appSecret ?? ''),

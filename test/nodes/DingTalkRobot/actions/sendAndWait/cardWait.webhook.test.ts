@@ -146,6 +146,12 @@ describe('Send and Wait by card buttons: webhook', () => {
 		});
 	});
 
+	it('reads the click from a multipart form, as the trigger sends it', async () => {
+		const { body, headers } = click();
+		const { result } = call(double, { body: { data: body, files: {} }, headers });
+		expect((await result).workflowData?.[0][0].json.data).toMatchObject({ approved: true });
+	});
+
 	it('resumes a decline with approved false', async () => {
 		const { result } = call(double, click({ params: { action: 'decline' } }));
 		expect((await result).workflowData?.[0][0].json.data).toMatchObject({ approved: false });
