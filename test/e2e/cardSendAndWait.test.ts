@@ -98,6 +98,7 @@ const streamTrigger = (id: string, credential: CredentialFixture) =>
 const WORKFLOWS = {
 	approve: approval('e2eCardWaitAppr1', 'e2e-card-wait-approve'),
 	forged: approval('e2eCardWaitForg1', 'e2e-card-wait-forged'),
+	direct: approval('e2eCardWaitDirc1', 'e2e-card-wait-direct'),
 	freeText: ask('e2eCardWaitText1', 'e2e-card-wait-text', { responseType: 'freeText' }),
 	form: ask('e2eCardWaitForm1', 'e2e-card-wait-form', {
 		responseType: 'customForm',
@@ -106,6 +107,14 @@ const WORKFLOWS = {
 				{ fieldLabel: 'Version', fieldType: 'text', requiredField: true },
 				{ fieldLabel: 'Note', fieldType: 'textarea' },
 			],
+		},
+	}),
+	timeout: ask('e2eCardWaitTime1', 'e2e-card-wait-timeout', {
+		approvers: APPROVER,
+		options: {
+			limitWaitTime: {
+				values: { limitType: 'afterTimeInterval', resumeAmount: 0.02, resumeUnit: 'minutes' },
+			},
 		},
 	}),
 	stream: streamTrigger('e2eCardWaitStrm1', app),
@@ -406,6 +415,9 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 			});
 			const origin = n8n().baseUrl;
 			expect((await postForwardedClick(origin, target, payload)).status).toBe(403);
+			expect((await postForwardedClick(origin, target, payload, undefined, 'json')).status).toBe(
+				403,
+			);
 			const otherProof = cardProof(otherKeys.appSecret, payload);
 			expect((await postForwardedClick(origin, target, payload, otherProof)).status).toBe(403);
 			const stale = cardProof(keys.appSecret, payload, Date.now() - 120_000);
@@ -434,6 +446,42 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 				},
 			]);
 		});
+	});
+
+	it('the hand-over itself: a POST with the app’s own proof resumes, the same POST again does not', async () => {
+		const { card, execution, target } = await startAndWait('direct');
+		const payload = forwardedClick({
+			appKey: keys.appKey,
+			userId: APPROVER,
+			outTrackId: card.outTrackId,
+			params: { action: 'approve' },
+			spaceId: GROUP,
+		});
+		const proof = cardProof(keys.appSecret, payload);
+		// Someone else's click with the approver's proof: the proof covers the payload.
+		const bystander = payload.replace(APPROVER, BYSTANDER);
+		expect((await postForwardedClick(n8n().baseUrl, target, bystander, proof)).status).toBe(403);
+
+		const taken = await postForwardedClick(n8n().baseUrl, target, payload, proof);
+		expect(taken.status).toBe(200);
+		expect(JSON.parse(taken.body)).toMatchObject({
+			outcome: 'resumed',
+			cardUpdate: expect.any(Object),
+		});
+		const done = await finished(execution);
+		expect(nodeOutput(done.data, 'Ask')).toEqual([
+			{
+				data: {
+					approved: true,
+					responder: { userId: APPROVER, name: APPROVER_NAME },
+					respondedAt: expect.anything(),
+				},
+			},
+		]);
+		const replay = await postForwardedClick(n8n().baseUrl, target, payload, proof);
+		// n8n answers a finished Send and Wait itself (2.8.4: 200 and a page saying it was answered).
+		expect(replay.body).not.toMatch(/"outcome"\s*:\s*"resumed"/);
+		expect(nodeOutput((await n8n().executions.get(execution.id)).data, 'Ask')).toHaveLength(1);
 	});
 
 	it('free text: anyone may answer (no approvers); the text comes back as data.text', async () => {
@@ -490,6 +538,27 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 			},
 		]);
 	});
+
+	it('a time limit resumes the workflow without an answer; a click after it resumes nothing', async () => {
+		const { card, execution } = await startAndWait('timeout');
+		// n8n's wait tracker looks for due executions about once a minute.
+		let done = await n8n().executions.get(execution.id);
+		for (let waited = 0; done.status === 'waiting' && waited < 100_000; waited += 1000) {
+			await delay(1000);
+			done = await n8n().executions.get(execution.id);
+		}
+		done = await finished(execution);
+		expect(failureOf(done).status).toBe('success');
+		const [output] = nodeOutput(done.data, 'After the Answer');
+		expect(output).toMatchObject({ body: { release: 'v2.3' } });
+
+		const late = await click(card, APPROVER, { action: 'approve' });
+		expect(late.ack.code).toBe(200);
+		expect(String(cards.seenBy(late.card, APPROVER).notice)).toMatch(/no longer waiting/);
+		expect(nodeOutput((await n8n().executions.get(execution.id)).data, 'After the Answer')).toEqual(
+			[output],
+		);
+	}, 150_000);
 
 	it('the Stream workflow still runs for a click on an ordinary card (the checks above are not vacuous)', async () => {
 		const connection = await connectionOf(keys.appKey);

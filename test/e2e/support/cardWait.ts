@@ -129,21 +129,28 @@ export function forwardedClick(click: {
 	});
 }
 
-/** Posts a forwarded click to n8n's resume URL, as the Stream trigger does; returns the status. */
+/**
+ * Posts a forwarded click to n8n's resume URL as the Stream trigger does: a multipart form with one
+ * field, `payload` (n8n 2.41 takes nothing else at a custom form's resume URL), or `{"payload"}` as
+ * JSON, the contract's first form. Returns the status and the answer.
+ */
 export async function postForwardedClick(
 	origin: string,
 	card: SendAndWaitCardId,
 	payload: string,
 	proof?: string,
+	as: 'multipart' | 'json' = 'multipart',
 ): Promise<{ status: number; body: string }> {
 	const url = `${origin}${card.path}?signature=${card.signature}`;
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: {
-			'content-type': 'application/json',
-			...(proof ? { 'x-dingtalk-card-proof': proof } : {}),
-		},
-		body: JSON.stringify({ payload }),
-	});
+	const headers: Record<string, string> = proof ? { 'x-dingtalk-card-proof': proof } : {};
+	let body: FormData | string;
+	if (as === 'json') {
+		headers['content-type'] = 'application/json';
+		body = JSON.stringify({ payload });
+	} else {
+		body = new FormData();
+		body.set('payload', payload);
+	}
+	const response = await fetch(url, { method: 'POST', headers, body });
 	return { status: response.status, body: await response.text() };
 }
