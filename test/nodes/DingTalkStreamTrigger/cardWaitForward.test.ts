@@ -68,6 +68,24 @@ const resumed = {
 	},
 };
 
+function cardHandler(
+	emit: (item: unknown) => void,
+	forwardCardWait: Parameters<typeof createFrameHandler>[0]['forwardCardWait'],
+) {
+	return createFrameHandler({
+		settings: {
+			kinds: ['cardCallbacks'],
+			robotFilters: {} as never,
+			eventTypes: [],
+			dedupeMs: 60_000,
+			includeRaw: false,
+		},
+		emit,
+		seen: new TtlSet(),
+		forwardCardWait,
+	});
+}
+
 describe('Send and Wait card clicks on the Stream trigger', () => {
 	it('posts the click to the resume path at n8n’s address, with a proof of the app', () => {
 		const target = readSendAndWaitTrackId(OUT_TRACK_ID)!;
@@ -100,17 +118,9 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 	it('answers the callback with the waiting node’s card update and starts no execution', async () => {
 		const requests: IHttpRequestOptions[] = [];
 		const emit = jest.fn();
-		const handle = createFrameHandler({
-			settings: {
-				kinds: ['cardCallbacks'],
-				robotFilters: {} as never,
-				eventTypes: [],
-				dedupeMs: 60_000,
-				includeRaw: false,
-			},
+		const handle = cardHandler(
 			emit,
-			seen: new TtlSet(),
-			forwardCardWait: createCardWaitForwarder({
+			createCardWaitForwarder({
 				...APP,
 				n8nOrigin: 'http://localhost:5678',
 				request: async (options) => {
@@ -118,7 +128,7 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 					return reply(200, Buffer.from(JSON.stringify(resumed)));
 				},
 			}),
-		});
+		);
 		const ack = await handle(cardFrame(OUT_TRACK_ID));
 		expect(emit).not.toHaveBeenCalled();
 		expect(requests).toHaveLength(1);
@@ -138,18 +148,7 @@ describe('Send and Wait card clicks on the Stream trigger', () => {
 	it('still turns clicks on ordinary cards into executions', async () => {
 		const emit = jest.fn();
 		const forward = jest.fn();
-		const handle = createFrameHandler({
-			settings: {
-				kinds: ['cardCallbacks'],
-				robotFilters: {} as never,
-				eventTypes: [],
-				dedupeMs: 60_000,
-				includeRaw: false,
-			},
-			emit,
-			seen: new TtlSet(),
-			forwardCardWait: forward,
-		});
+		const handle = cardHandler(emit, forward);
 		await handle(cardFrame('n8n-0b7c1d2e-aaaa'));
 		expect(emit).toHaveBeenCalledWith(expect.objectContaining({ outTrackId: 'n8n-0b7c1d2e-aaaa' }));
 		expect(forward).not.toHaveBeenCalled();

@@ -17,6 +17,7 @@ import { executeReader, readSendAndWaitConfig } from '../sendAndWait/readConfig'
 import { resumeUrls, waitForResponse, waitTill } from '../sendAndWait/wait';
 import { retryOptions, robotCodeOption } from './appRobot.descriptions';
 import { cardSpacesOf } from './cardSpaces';
+import { cardTemplateIdProperty } from './cards.descriptions';
 import { readChosenTarget } from './readTarget';
 import { sendToTarget, type AppRobotTarget } from './sendToTarget';
 import { templateMessage } from './templateMessage';
@@ -51,13 +52,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { answerVia: ['cardButtons'] } },
 	},
 	{
-		displayName: 'Card Template ID',
-		name: 'cardTemplateId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 7a6b5c4d-0000-1111-2222-333344445555.schema',
-		description: 'The ID of the Send and Wait card template, from the card builder (卡片搭建平台)',
+		...cardTemplateIdProperty('the Send and Wait card template'),
 		displayOptions: { show: { answerVia: ['cardButtons'] } },
 	},
 	{

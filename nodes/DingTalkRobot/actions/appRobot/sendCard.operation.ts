@@ -12,7 +12,7 @@ import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import { openApiClient, readRetryOptions, requiredText, robotCodeOf } from '../openApiItem';
 import { retryOptions, robotCodeOption } from './appRobot.descriptions';
-import { cardVariablesProperties } from './cards.descriptions';
+import { cardTemplateIdProperty, cardVariablesProperties } from './cards.descriptions';
 import { readCardVariables } from './readCardVariables';
 import { readChosenTarget } from './readTarget';
 
@@ -24,15 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Card Template ID',
-		name: 'cardTemplateId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 7a6b5c4d-0000-1111-2222-333344445555.schema',
-		description: 'The ID of the card template, from the card builder (卡片搭建平台)',
-	},
+	cardTemplateIdProperty('the card template'),
 	{
 		displayName: 'Send To',
 		name: 'cardSendTo',
