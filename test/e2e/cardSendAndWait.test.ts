@@ -30,8 +30,15 @@ import {
 import { randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
-import { failureOf, post, withExecution, withoutExecution } from './support/runs';
-import { robotNode, streamWorkflow, uuidFor, webhookWorkflow } from './support/workflows';
+import {
+	afterTimeLimit,
+	failureOf,
+	post,
+	whenEnded,
+	withExecution,
+	withoutExecution,
+} from './support/runs';
+import { sendAndWaitWorkflow, streamWorkflow, uuidFor } from './support/workflows';
 
 const keys = randomAppKeys();
 const otherKeys = randomAppKeys();
@@ -45,37 +52,22 @@ const APP = { id: 'e2eCardWaitApp01', name: 'E2E card wait app (fake DingTalk)' 
 const OTHER_APP = { id: 'e2eCardWaitApp02', name: 'E2E another app (fake DingTalk)' };
 const app = { type: 'dingTalkAppApi', data: {}, ...APP } as CredentialFixture;
 const otherApp = { type: 'dingTalkAppApi', data: {}, ...OTHER_APP } as CredentialFixture;
-const after = {
-	name: 'After the Answer',
-	type: 'n8n-nodes-base.noOp',
-	typeVersion: 1,
-	parameters: {},
-};
-
 const ask = (id: string, path: string, parameters: Record<string, unknown>) =>
-	webhookWorkflow({
+	sendAndWaitWorkflow({
 		id,
 		path,
-		response: 'immediately',
-		then: [
-			robotNode(
-				'Ask',
-				{
-					resource: 'appRobot',
-					operation: 'sendAndWait',
-					sendAndWaitTo: 'group',
-					openConversationId: GROUP,
-					answerVia: 'cardButtons',
-					cardTemplateId: TEMPLATE,
-					cardTitle: 'Deploy v2.3 to production?',
-					message: 'All **checks** passed.',
-					options: {},
-					...parameters,
-				},
-				app,
-			),
-			after,
-		],
+		ask: {
+			resource: 'appRobot',
+			sendAndWaitTo: 'group',
+			openConversationId: GROUP,
+			answerVia: 'cardButtons',
+			cardTemplateId: TEMPLATE,
+			cardTitle: 'Deploy v2.3 to production?',
+			message: 'All **checks** passed.',
+			options: {},
+			...parameters,
+		},
+		credential: app,
 	});
 
 const approval = (id: string, path: string) =>
@@ -211,15 +203,7 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 		return { execution, card, fixture, target };
 	}
 
-	/** The execution once it no longer waits or runs. */
-	async function finished(execution: ExecutionDetail) {
-		for (let attempt = 0; attempt < 150; attempt++) {
-			const current = await n8n().executions.get(execution.id);
-			if (!['waiting', 'running', 'new'].includes(current.status)) return current;
-			await delay(200);
-		}
-		throw new Error(`execution ${execution.id} still waits or runs`);
-	}
+	const finished = async (execution: ExecutionDetail) => await whenEnded(n8n(), execution.id);
 
 	/** Still waiting a while after an answer that must not resume it. */
 	async function stillWaiting(execution: ExecutionDetail) {
@@ -541,13 +525,7 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 
 	it('a time limit resumes the workflow without an answer; a click after it resumes nothing', async () => {
 		const { card, execution } = await startAndWait('timeout');
-		// n8n's wait tracker looks for due executions about once a minute.
-		let done = await n8n().executions.get(execution.id);
-		for (let waited = 0; done.status === 'waiting' && waited < 100_000; waited += 1000) {
-			await delay(1000);
-			done = await n8n().executions.get(execution.id);
-		}
-		done = await finished(execution);
+		const done = await afterTimeLimit(n8n(), execution.id);
 		expect(failureOf(done).status).toBe('success');
 		const [output] = nodeOutput(done.data, 'After the Answer');
 		expect(output).toMatchObject({ body: { release: 'v2.3' } });

@@ -30,6 +30,7 @@ import { post } from '../e2e/support/runs';
 import {
 	credentialReference,
 	robotNode,
+	sendAndWaitWorkflow,
 	triggerPath,
 	triggerWorkflow,
 	uuidFor,
@@ -156,29 +157,21 @@ const CARD_TEMPLATE = 'queue000-0000-4000-8000-00000000c4a1.schema';
 const APPROVER = 'queue-approver';
 const cards = new FakeCards(openApi, { templates: [CARD_TEMPLATE], gateway });
 fake.use(cards);
-const cardApproval = webhookWorkflow({
+const cardApproval = sendAndWaitWorkflow({
 	id: 'queueCardWait001',
 	path: 'queue-card-wait',
-	response: 'immediately',
-	then: [
-		robotNode(
-			'Ask',
-			{
-				resource: 'appRobot',
-				operation: 'sendAndWait',
-				sendAndWaitTo: 'group',
-				openConversationId: GROUP,
-				answerVia: 'cardButtons',
-				cardTemplateId: CARD_TEMPLATE,
-				approvers: APPROVER,
-				cardTitle: 'Restart the payment service?',
-				message: 'In queue mode, by card',
-				options: {},
-			},
-			app,
-		),
-		{ name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
-	],
+	ask: {
+		resource: 'appRobot',
+		sendAndWaitTo: 'group',
+		openConversationId: GROUP,
+		answerVia: 'cardButtons',
+		cardTemplateId: CARD_TEMPLATE,
+		approvers: APPROVER,
+		cardTitle: 'Restart the payment service?',
+		message: 'In queue mode, by card',
+		options: {},
+	},
+	credential: app,
 });
 /** Set before the cluster starts: the webhook process's port, the trigger's card answer address. */
 const cardAnswerOrigin = { port: 0 };
@@ -645,7 +638,7 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 		const [row] = await endedExecutions(cardApproval.id, 1);
 		expect(row.status).toBe('success');
 		const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
-		expect(nodeOutput(parse(row.data), 'After')).toEqual([
+		expect(nodeOutput(parse(row.data), 'After the Answer')).toEqual([
 			{
 				data: {
 					approved: true,
