@@ -164,8 +164,10 @@ export async function readStreamingSource(
 	} catch (caught) {
 		broken = caught ?? 'no reason given';
 	}
+	// Not awaited: its step would hold the finished answer back by up to WATCH_STEP_MS; once
+	// done it ends at its next step without touching the body.
 	watch.done = true;
-	await watching;
+	void watching;
 	if (refused) throw refused.error;
 	if (broken instanceof SourceFailed) throw broken;
 	if (watch.silent) {

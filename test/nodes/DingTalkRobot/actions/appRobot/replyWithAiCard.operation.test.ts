@@ -114,6 +114,21 @@ describe('Reply with AI Card', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('finishes the card right after the answer ends: the silence watch does not hold it back', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const finishedAfter: number[] = [];
+		for (let round = 0; round < 3; round += 1) {
+			const [item] = await run(
+				app,
+				fromWorkflow(`/ai-quick-end-${round}`, { chunks: words(4), delayMs: 20 }),
+			);
+			const timings = item.json.timings as IDataObject;
+			finishedAfter.push(Number(timings.finishedAfterLastChunkMs));
+		}
+		// The watch checks for silence every 250 ms; waiting for its step cost up to that much.
+		expect(Math.min(...finishedAfter)).toBeLessThan(150);
+	});
+
 	it('reads an OpenAI-compatible streaming answer (server-sent events) the same way', async () => {
 		const app = addApp(server(), { groups: [GROUP] });
 		const chunks = ['你好', '，', '我是', '助手。'];
