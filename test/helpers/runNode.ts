@@ -7,6 +7,7 @@
 import { ExecuteContext } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type {
+	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
@@ -22,6 +23,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { DingTalkAiSourceApi } from '../../credentials/DingTalkAiSourceApi.credentials';
 import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
 import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
@@ -29,7 +31,29 @@ import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
 const credentialTypes: Record<string, ICredentialType> = {
 	dingTalkRobotApi: new DingTalkRobotApi(),
 	dingTalkAppApi: new DingTalkAppApi(),
+	dingTalkAiSourceApi: new DingTalkAiSourceApi(),
 };
+
+/** A generic `authenticate` as n8n applies it: headers and query with {{$credentials.x}} filled. */
+function authenticateGeneric(
+	authenticate: IAuthenticateGeneric,
+	data: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): IHttpRequestOptions {
+	const fill = (value: unknown) =>
+		String(value)
+			.replace(/^=/, '')
+			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) =>
+				String(data[name] ?? ''),
+			);
+	const filled = (values: object | undefined) =>
+		Object.fromEntries(Object.entries(values ?? {}).map(([key, value]) => [key, fill(value)]));
+	return {
+		...requestOptions,
+		headers: { ...requestOptions.headers, ...filled(authenticate.properties.headers) },
+		qs: { ...requestOptions.qs, ...filled(authenticate.properties.qs) },
+	};
+}
 
 export interface RunNodeOptions {
 	parameters: INodeParameters;
@@ -102,7 +126,9 @@ export function fakeCredentialsHelper(
 			const result =
 				typeof authenticate === 'function'
 					? await authenticate(data, requestOptions)
-					: requestOptions;
+					: authenticate?.type === 'generic'
+						? authenticateGeneric(authenticate, data, requestOptions)
+						: requestOptions;
 			requests.push(result);
 			return result;
 		},
