@@ -45,6 +45,8 @@ interface Sample {
 	spanMs: number;
 	/** Arrival times of the updates (card) or chunks (baseline). */
 	times: number[];
+	/** Card only: first token → the typing status at the fake, → the first streaming update. */
+	typingMs?: number;
 }
 
 interface SideResult {
@@ -218,6 +220,7 @@ export class AiCardBench {
 			}
 			result.samples.push({
 				firstMs: streams[0].at - model.firstTokenAt!,
+				typingMs: card.updates[0].at - model.firstTokenAt!,
 				finishMs: finished.at - model.lastTokenAt!,
 				updates: streams.length,
 				spanMs: streams.at(-1)!.at - streams[0].at,
@@ -326,6 +329,7 @@ export class AiCardBench {
 		const notes = [
 			`Each answer is ${this.words} words, one every ${WORD_DELAY_MS} ms, from the stand-in model through n8n's AI Agent (OpenAI Chat Model node, streaming on) behind a Webhook in Streaming mode. Card side: Webhook → Reply with AI Card (to a group) reading that webhook, Update Interval ${UPDATE_INTERVAL_MS} ms and App Updates per Second ${APP_CALLS_PER_SECOND} (the defaults); the fake DingTalk allows ${FAKE_QPS_LIMIT} streaming calls per second per app and answers 403 QpsLimit over it. Baseline: the bench reads the same agent webhook directly, as n8n's own chat does; its "first" is the first answer chunk at the bench, its "end" the end of the response.`,
 			`Times are taken in the bench process on one clock: the model's first and last word written, the fake's arrival of the first streaming update and of the instance update to flowStatus 3 (finished), the baseline's chunk arrivals. p99 of ${summary.map((entry) => `${entry.card.samples} samples`).join(' and ')} is close to the maximum.`,
+			`Where the first update's time goes: from the model's first token to the card's typing status (the node's first DingTalk call after reading the first chunk) arriving at the fake, ${summary.map((entry) => `${entry.card.typingStatus?.p50} / ${entry.card.typingStatus?.p99} ms (p50 / p99) with ${entry.conversations} at once`).join(', ')}; the rest is that call's answer and the wait for the app's budget.`,
 			`Limit: ${overLimit} streaming calls refused with 403 QpsLimit during the measured rounds, ${unrecovered} card(s) left with a refused last call (target 0).`,
 			...(problems.length ? [`Problems: ${problems.slice(0, 5).join('; ')}`] : []),
 		];
@@ -367,6 +371,11 @@ function summarize(side: SideResult & { appRates: number[] }) {
 	return {
 		samples: side.samples.length,
 		first: pick(side.samples.map((sample) => sample.firstMs)),
+		...(side.samples[0]?.typingMs === undefined
+			? {}
+			: { typingStatus: pick(side.samples.map((sample) => sample.typingMs!)) }),
+		/** Every sample, in the order measured: [first, finish] in ms. */
+		raw: side.samples.map((sample) => [Math.round(sample.firstMs), Math.round(sample.finishMs)]),
 		finish: pick(side.samples.map((sample) => sample.finishMs)),
 		updatesPerCard: round1(
 			side.samples.reduce((sum, sample) => sum + sample.updates, 0) /
