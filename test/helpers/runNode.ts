@@ -7,7 +7,6 @@
 import { ExecuteContext } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
@@ -27,33 +26,13 @@ import { DingTalkAiSourceApi } from '../../credentials/DingTalkAiSourceApi.crede
 import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
 import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { authenticateGeneric } from './authenticateGeneric';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	dingTalkRobotApi: new DingTalkRobotApi(),
 	dingTalkAppApi: new DingTalkAppApi(),
 	dingTalkAiSourceApi: new DingTalkAiSourceApi(),
 };
-
-/** A generic `authenticate` as n8n applies it: headers and query with {{$credentials.x}} filled. */
-function authenticateGeneric(
-	authenticate: IAuthenticateGeneric,
-	data: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-): IHttpRequestOptions {
-	const fill = (value: unknown) =>
-		String(value)
-			.replace(/^=/, '')
-			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) =>
-				String(data[name] ?? ''),
-			);
-	const filled = (values: object | undefined) =>
-		Object.fromEntries(Object.entries(values ?? {}).map(([key, value]) => [key, fill(value)]));
-	return {
-		...requestOptions,
-		headers: { ...requestOptions.headers, ...filled(authenticate.properties.headers) },
-		qs: { ...requestOptions.qs, ...filled(authenticate.properties.qs) },
-	};
-}
 
 export interface RunNodeOptions {
 	parameters: INodeParameters;
