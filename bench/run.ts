@@ -9,7 +9,7 @@
 //   --profile   CPU profiles of n8n per row into test-results/bench-profiles/ (slows n8n down)
 //   --budget    seconds for the whole run (default 570, plus 230 with rows 7 and 8); the memory
 //               row gets what is left
-//   --only=4    only these rows (comma-separated, e.g. --only=1,4; --rows= is the same), results to
+//   --only=4    only these rows 1-9 (comma-separated, e.g. --only=1,4; --rows= is the same), results to
 //               test-results/bench-partial/
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +30,7 @@ import { N8nProbe } from './lib/n8nProbe';
 import { environment, markdown, writeReport, type BenchReport } from './lib/report';
 import { appCredential, robotCredential, streamAppCredential } from './lib/workflows';
 import { measureActionNode } from './measurements/actionNode';
+import { AiCardBench } from './measurements/aiCardStreaming';
 import { measureCrypto } from './measurements/crypto';
 import { measureEventReply } from './measurements/eventReply';
 import { measureMemory } from './measurements/memory';
@@ -53,9 +54,10 @@ async function main(): Promise<number> {
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
 	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
-	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 8)) {
+	const lastRow = 9;
+	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > lastRow)) {
 		throw new Error(
-			'--only takes row numbers from 1 to 8, comma-separated, e.g. --only=4 or --only=1,4',
+			`--only takes row numbers from 1 to ${lastRow}, comma-separated, e.g. --only=4 or --only=1,4`,
 		);
 	}
 	// Only a full run replaces the committed results.
@@ -66,7 +68,9 @@ async function main(): Promise<number> {
 	const wanted = (row: number) => !rows || rows.includes(row);
 	// Rows 7 and 8 come on top of the budget the first six had, so the memory row keeps its share.
 	const newRowsMs =
-		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) + (wanted(8) ? (quick ? 100_000 : 150_000) : 0);
+		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) +
+		(wanted(8) ? (quick ? 100_000 : 150_000) : 0) +
+		(wanted(9) ? (quick ? 20_000 : 90_000) : 0);
 	const budgetMs = option('budget')
 		? Number(option('budget')) * 1000
 		: (quick ? 240_000 : 570_000) + newRowsMs;
@@ -109,6 +113,8 @@ async function main(): Promise<number> {
 		rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000, banMs: 0 },
 	});
 	const gateway = new FakeStreamGateway({ apps: [streamApp] });
+	// Row 9's fake DingTalk (AI cards, QPS limit) and stand-in chat model.
+	const aiCardBench = new AiCardBench(quick);
 	const probe = N8nProbe.create({ profile });
 	const measurements: Measurement[] = [];
 	const failures: string[] = [];
@@ -146,6 +152,7 @@ async function main(): Promise<number> {
 	const pacedBaseUrl = await pacedFake.start();
 	const replyBaseUrl = await replyFake.start();
 	const gatewayBaseUrl = await gateway.start();
+	await aiCardBench.start();
 	// As DingTalk does, a ping every 20 s keeps the Stream trigger's watchdog (60 s) from
 	// reconnecting while other rows run.
 	const keepAlive = setInterval(() => {
@@ -198,10 +205,17 @@ async function main(): Promise<number> {
 					secret: pacedRobot.secret,
 					baseUrl: pacedBaseUrl,
 				}),
+				...aiCardBench.credentials(),
 			],
-			workflows: Object.values(workflows).map((entry) => entry.workflow),
+			workflows: [
+				...Object.values(workflows).map((entry) => entry.workflow),
+				...aiCardBench.workflows(),
+			],
 			// Every bench workflow starts with a trigger; the Stream one has no webhook to find it by.
-			publish: Object.values(workflows).map((entry) => entry.workflow.id),
+			publish: [
+				...Object.values(workflows).map((entry) => entry.workflow.id),
+				...aiCardBench.workflows().map((workflow) => workflow.id),
+			],
 			env,
 		});
 		context.n8n = n8n;
@@ -242,6 +256,7 @@ async function main(): Promise<number> {
 				credentials: replyCredentials,
 			}),
 		);
+		await record('9. AI card streaming', () => aiCardBench.measure(context));
 	} finally {
 		await n8n?.stop({ failures });
 		await fastFake.stop();
@@ -249,6 +264,7 @@ async function main(): Promise<number> {
 		await replyFake.stop();
 		clearInterval(keepAlive);
 		await gateway.stop();
+		await aiCardBench.stop();
 		probe.cleanup();
 	}
 
@@ -262,6 +278,7 @@ async function main(): Promise<number> {
 		'memory',
 		'stream-throughput',
 		'queue-mode',
+		'ai-card',
 	];
 	measurements.sort((a, b) => {
 		const rank = (entry: Measurement) =>
@@ -282,6 +299,7 @@ async function main(): Promise<number> {
 			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
 			'Stream row: the DingTalk Stream Trigger connects to a loopback fake Stream gateway in the bench process (test/fake-dingtalk/streamGateway.ts); on Node < 22 n8n runs with --experimental-websocket.',
 			'Queue row: n8n in queue mode beside the bench’s n8n on the same machine (scripts/n8n-queue.ts: Postgres and Redis from Debian’s packages, a main, one webhook process, two workers at concurrency 5).',
+			'AI card row: a second loopback fake DingTalk (AI cards, 20 streaming calls per second per app, 403 QpsLimit over it) and an OpenAI-compatible stand-in model (test/fake-dingtalk/fakeChatModel.ts) in the bench process; n8n’s AI Agent uses the model through the OpenAI Chat Model node.',
 			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
 			...(quick
 				? [
