@@ -499,6 +499,11 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 	it('custom form: a submit without a required field keeps waiting; the fields come back under their labels', async () => {
 		const { card, execution } = await startAndWait('form');
 		expect(card.publicData).toMatchObject({ responseType: 'customForm', status: 'waiting' });
+		// The fields as JSON text, for a template (and the sandbox) that lays out its inputs.
+		expect(JSON.parse(card.publicData.formFields)).toEqual([
+			{ label: 'Version', type: 'text', required: true },
+			{ label: 'Note', type: 'textarea', required: false },
+		]);
 		const missing = await click(card, APPROVER, { action: 'submit', Note: 'no version' });
 		expect(missing.ack.code).toBe(200);
 		expect(missing.card.publicData.status).toBe('waiting');

@@ -15,6 +15,7 @@ export const CARD_WAIT_VARIABLES = {
 	approveText: 'approveText',
 	declineText: 'declineText',
 	submitText: 'submitText',
+	formFields: 'formFields',
 	status: 'status',
 	resultText: 'resultText',
 	notice: 'notice',

@@ -21,6 +21,25 @@ export interface CardWaitConfig {
 
 export const DEFAULT_NOT_AUTHORIZED_TEXT = 'Only the approvers of this request can answer it.';
 
+/**
+ * The fields of a Custom Form, as JSON text for a template (or the sandbox) that lays out its
+ * inputs from them: label, type, required, and placeholder and options where set.
+ */
+function formFieldsText(config: SendAndWaitConfig): string {
+	if (config.responseType !== 'customForm') return '';
+	return JSON.stringify(
+		config.fields.map((field) => ({
+			label: field.fieldLabel,
+			type: field.fieldType ?? 'text',
+			required: field.requiredField === true,
+			...(field.placeholder ? { placeholder: field.placeholder } : {}),
+			...(field.fieldOptions?.values?.length
+				? { options: field.fieldOptions.values.map(({ option }) => option) }
+				: {}),
+		})),
+	);
+}
+
 /** The card's variables when it is sent: the question, the button texts, status waiting. */
 export function cardWaitVariables(config: SendAndWaitConfig): CardParamMap {
 	const approval = config.responseType === 'approval';
@@ -32,6 +51,7 @@ export function cardWaitVariables(config: SendAndWaitConfig): CardParamMap {
 		[VARIABLES.declineText]:
 			approval && config.approval.type === 'double' ? config.approval.disapproveLabel : '',
 		[VARIABLES.submitText]: approval ? '' : config.form.buttonLabel,
+		[VARIABLES.formFields]: formFieldsText(config),
 		[VARIABLES.status]: 'waiting',
 		[VARIABLES.resultText]: '',
 	};
