@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-	PUBLISHED_STREAM_EXAMPLE,
+	PUBLISHED_STREAM_EXAMPLES,
 	STREAM_TRIGGER_NODE_TYPE,
 	startDevEnvironment,
 	type DevEnvironment,
@@ -305,10 +305,14 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 	},
 
 	'stream-command-bot.json': async ({ run, mentionRobotOverStream, fake, stream }) => {
-		// Published at start-up, the trigger holds the one connection of the sandbox app.
-		expect(stream.liveConnections().map((connection) => connection.clientId)).toEqual([
-			dev().state.secrets.appKey,
-		]);
+		// Published at start-up, the trigger holds the one connection of the sandbox app (the
+		// alert card's trigger holds the card app's).
+		expect(
+			stream
+				.liveConnections()
+				.map((connection) => connection.clientId)
+				.filter((clientId) => clientId === dev().state.secrets.appKey),
+		).toHaveLength(1);
 		const { result, execution } = await run(() => mentionRobotOverStream('/help'));
 		expect(result.ack).toMatchObject({ code: 200, message: 'OK' });
 		expect(execution.status).toBe('success');
@@ -332,7 +336,55 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 	'ai-assistant-stream.json': async ({ n8n, example, stream }) => {
 		// The sandbox app's one Stream connection is the Stream command bot's (one per app).
 		expect(n8n.published).not.toContain(example.id);
-		expect(stream.liveConnections()).toHaveLength(1);
+		const { appKey } = dev().state.secrets;
+		expect(stream.liveConnections().filter((live) => live.clientId === appKey)).toHaveLength(1);
+	},
+
+	'alert-acknowledge-card.json': async ({ n8n, example, run, postToWebhook, stream }) => {
+		const { cardAppKey } = dev().state.secrets;
+		// The card app's one Stream connection is this example's, for card callbacks only.
+		expect(
+			stream
+				.liveConnections()
+				.filter((live) => live.clientId === cardAppKey)
+				.map((live) => live.subscriptions.map(({ type, topic }) => `${type} ${topic}`)),
+		).toEqual([['CALLBACK /v1.0/card/instances/callback']]);
+
+		const sent = await run(() =>
+			postToWebhook({ title: 'Disk almost full', content: 'db-1 /var at 93%', level: 'warning' }),
+		);
+		expect(failureOf(sent.execution).status).toBe('success');
+		const outTrackId = String((sent.result.body as Record<string, unknown>).outTrackId);
+		const card = dev().cards.card(cardAppKey, outTrackId)!;
+		expect(card).toMatchObject({
+			callbackType: 'STREAM',
+			spaceType: 'IM_GROUP',
+			spaceId: 'cidSandboxGroup0001==',
+			publicData: { title: '[WARNING] Disk almost full', status: 'firing', ackText: '' },
+		});
+		expect(card.publicData.content).toContain('db-1 /var at 93%');
+
+		// A stand-in person clicks Acknowledge: the trigger's answer updates the card at once, for
+		// everyone, and tells the clicker privately.
+		const before = (await n8n.executions.list(example.id)).length;
+		const clicked = await dev().cards.click(cardAppKey, {
+			outTrackId,
+			userId: 'sandbox-user-01',
+			params: { action: 'acknowledge' },
+		});
+		expect(clicked.ack.code).toBe(200);
+		expect(card.publicData).toMatchObject({
+			status: 'acknowledged',
+			ackText: 'Acknowledged by sandbox-user-01',
+		});
+		expect(dev().cards.seenBy(card, 'sandbox-user-01').notice).toBe('You acknowledged this alert.');
+		expect(dev().cards.seenBy(card, 'sandbox-new-hire-01').notice).toBe('');
+
+		// The run then puts the person's name on the card, for everyone.
+		const runs = await n8n.executions.waitFor(example.id, before + 1, { statuses: ['success'] });
+		expect(failureOf(runs[runs.length - 1]).status).toBe('success');
+		expect(card.publicData.ackText).toMatch(/^Acknowledged by Sandbox User at \d{2}:\d{2}$/);
+		expect(card.updates.map((update) => update.via)).toEqual(['callbackAck', 'api']);
 	},
 
 	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {
@@ -516,7 +568,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			expect(examples.map((example) => example.file)).toEqual(Object.keys(MAIN_PATHS).sort());
 		});
 
-		it('imports every example and publishes each one a webhook or a trigger starts, one Stream example', async () => {
+		it('imports every example and publishes each one a webhook or a trigger starts, one Stream example per app', async () => {
 			const stored = await queryDatabase<{ id: string; name: string; active: number }>(
 				n8n().userFolder,
 				'SELECT id, name, active FROM workflow_entity ORDER BY id',
@@ -525,7 +577,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE);
 			const startable = (example: ExampleWorkflow) =>
 				hasStreamTrigger(example)
-					? example.file === PUBLISHED_STREAM_EXAMPLE
+					? PUBLISHED_STREAM_EXAMPLES.includes(example.file)
 					: example.nodes.some(
 							(node) =>
 								!node.disabled &&
@@ -617,7 +669,17 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 					connections: Array<{ clientId: string; subscriptions: string[] }>;
 					pushes: Array<{ kind: string; summary: string; acks: Array<{ code: number }> }>;
 				};
-			expect((await status()).connections).toEqual([
+			// The command bot's, and the card app's for the alert card's Acknowledge button.
+			const connections = (await status()).connections.sort((a, b) =>
+				a.subscriptions[0] < b.subscriptions[0] ? -1 : 1,
+			);
+			expect(connections).toEqual([
+				{
+					id: expect.any(String),
+					clientId: dev().state.secrets.cardAppKey,
+					subscriptions: ['CALLBACK /v1.0/card/instances/callback'],
+					openedAt: expect.any(Number),
+				},
 				{
 					id: expect.any(String),
 					clientId: dev().state.secrets.appKey,
@@ -631,7 +693,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			expect(result.status).toBe(200);
 			expect(result.body).toMatchObject({
 				ack: { code: 200, message: 'OK' },
-				connections: 1,
+				connections: 2,
 				sent: { topic: '/v1.0/im/bot/messages/get' },
 			});
 			expect(execution.status).toBe('success');

@@ -62,6 +62,7 @@ const AI_CONNECTIONS = ['ai_languageModel', 'ai_memory'];
 const DOCUMENTED = [
 	'ai-assistant-http.json',
 	'ai-assistant-stream.json',
+	'alert-acknowledge-card.json',
 	'alert-recall-on-resolve.json',
 	'alert-relay.json',
 	'approval-before-deploy.json',
