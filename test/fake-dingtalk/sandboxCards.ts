@@ -1,10 +1,11 @@
 import type { FakeCards } from './cards';
+import { sendAndWaitCardView } from './sandboxCardView';
 import type { FakeExtension, Route } from './routing';
 import { guarded, json, readJsonObject, type Handler } from './sandbox';
 
 /**
  * The sandbox's interactive cards: `GET /sandbox/cards` lists the cards the app sent (what
- * everyone sees and what each person sees), `POST /sandbox/cards/click` makes a stand-in person
+ * everyone sees and what each person sees, and for a Send and Wait card its `view`), `POST /sandbox/cards/click` makes a stand-in person
  * click a callback button, `{outTrackId, userId, actionId?, params?}`: a real card callback over
  * the fake Stream gateway, and the card update of the ACK applied. Plug it in with
  * `fake.use(sandboxCards(cards, appKey))` beside the FakeCards; several app keys show the cards
@@ -27,6 +28,8 @@ export function sandboxCards(cards: FakeCards, appKeys: string | string[]): Fake
 					privateData: card.privateData,
 					createdAt: card.createdAt,
 					updates: card.updates.length,
+					// A Send and Wait card as its template shows it; null for other cards.
+					view: sendAndWaitCardView(card),
 				})),
 		});
 
