@@ -405,6 +405,71 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(done.id).toBe(execution.id);
 		expect(deliveredByRobot(fake).body.markdown.text).toContain('Deploying v2.3');
 	},
+	'deploy-gate-card-approval.json': async ({ run, postToWebhook, n8n, example, openApi }) => {
+		const { cardAppKey } = dev().state.secrets;
+		const { execution } = await run(
+			() => postToWebhook({ version: 'v2.4', requestedBy: 'alice', changes: 'new checkout' }),
+			['waiting'],
+		);
+		expect(execution.status).toBe('waiting');
+		// One card of the card app (whose Stream trigger is the alert card example's), waiting.
+		const [card] = [...dev().cards.cards.values()].filter(
+			(candidate) => candidate.appKey === cardAppKey && candidate.outTrackId.startsWith('n8nsw'),
+		);
+		expect(card).toMatchObject({
+			callbackType: 'STREAM',
+			spaceType: 'IM_GROUP',
+			spaceId: 'cidSandboxGroup0001==',
+			publicData: {
+				title: 'Deploy v2.4 to production?',
+				responseType: 'approval',
+				approveText: 'Deploy',
+				declineText: 'Cancel',
+				status: 'waiting',
+				resultText: '',
+			},
+		});
+		expect(card.publicData.content).toContain('**alice** asks to deploy v2.4');
+		const click = async (userId: string, action: string) =>
+			await dev().cards.click(
+				cardAppKey,
+				{ outTrackId: card.outTrackId, userId, actionId: action, params: { action } },
+				30_000,
+			);
+
+		// Someone not among the approvers: told so privately, the run keeps waiting.
+		expect((await click('sandbox-new-hire-01', 'approve')).ack.code).toBe(200);
+		expect(dev().cards.seenBy(card, 'sandbox-new-hire-01').notice).toBe(
+			'Only the approvers of this request can answer it.',
+		);
+		expect(card.publicData.status).toBe('waiting');
+		expect((await n8n.executions.get(execution.id)).status).toBe('waiting');
+
+		// The approver: the card shows the decision for everyone and the run goes on.
+		await click('sandbox-user-01', 'approve');
+		expect(card.publicData).toMatchObject({
+			status: 'approved',
+			resultText: 'Approved by Sandbox User',
+		});
+		const [done] = await n8n.executions.waitFor(example.id, 1, { statuses: ['success'] });
+		expect(done.id).toBe(execution.id);
+		const [answer] = nodeOutput(done.data, 'Ask Approvers');
+		expect(answer.data).toEqual({
+			approved: true,
+			responder: { userId: 'sandbox-user-01', name: 'Sandbox User' },
+			respondedAt: expect.any(String),
+		});
+		expect(openApi.messages).toMatchObject([
+			{ via: 'group', openConversationId: 'cidSandboxGroup0001==', msgKey: 'sampleMarkdown' },
+		]);
+		expect(String(openApi.messages[0].msgParam.text)).toContain('Approved by Sandbox User');
+
+		// A second click changes nothing and says so to the clicker.
+		await click('sandbox-user-01', 'decline');
+		expect(card.publicData.status).toBe('approved');
+		expect(dev().cards.seenBy(card, 'sandbox-user-01').notice).toContain('already answered');
+	},
+
 	'command-bot-long-job.json': async ({ run, mentionRobot, fake }) => {
 		// The run acknowledges at once, then parks in a two-hour Wait node.
 		const { result, execution } = await run(() => mentionRobot('/report weekly'), ['waiting']);
@@ -486,6 +551,16 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(openEventReply(check.body, appKeys())).toBe('success');
 		await n8n.executions.waitFor(example.id, 1, { settleMs: 1500 });
 	},
+};
+
+/**
+ * PENDING: main paths that need a node change not merged yet, by file: they are listed as todo
+ * until then. The deploy gate needs Send and Wait by card buttons (branch s21-cardwait); once it
+ * is merged, remove the entry and its main path runs.
+ */
+const PENDING_MAIN_PATHS: Record<string, string> = {
+	'deploy-gate-card-approval.json':
+		'needs Send and Wait by card buttons (answerVia: cardButtons), branch s21-cardwait',
 };
 
 (examples.length > 0 ? describe : describe.skip)(
@@ -573,8 +648,9 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				n8n().userFolder,
 				'SELECT id, name, active FROM workflow_entity ORDER BY id',
 			);
+			// A disabled Stream trigger holds no connection (the deploy gate's).
 			const hasStreamTrigger = (example: ExampleWorkflow) =>
-				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE);
+				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE && !node.disabled);
 			const startable = (example: ExampleWorkflow) =>
 				hasStreamTrigger(example)
 					? PUBLISHED_STREAM_EXAMPLES.includes(example.file)
@@ -596,26 +672,30 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			);
 		});
 
-		it.each(examples.map((example) => [example.file, example] as const))(
-			'%s runs its main path',
-			async (_, example) => {
-				const mainPath = MAIN_PATHS[example.file];
-				if (!mainPath) throw new Error(`No main-path test for examples/${example.file}`);
-				try {
-					await mainPath(contextFor(example));
-				} catch (error) {
-					// Name the node that failed when the run itself failed.
-					const executions = await n8n().executions.list(example.id);
-					const last = executions[executions.length - 1];
-					if (last?.status === 'error') {
-						const failure = failureOf(await n8n().executions.get(last.id));
-						(error as Error).message +=
-							`\nLast run failed in "${failure.node}": ${failure.message}`;
-					}
-					throw error;
+		for (const [file, why] of Object.entries(PENDING_MAIN_PATHS)) {
+			it.todo(`${file} runs its main path (pending: ${why})`);
+		}
+
+		it.each(
+			examples
+				.filter((example) => !(example.file in PENDING_MAIN_PATHS))
+				.map((example) => [example.file, example] as const),
+		)('%s runs its main path', async (_, example) => {
+			const mainPath = MAIN_PATHS[example.file];
+			if (!mainPath) throw new Error(`No main-path test for examples/${example.file}`);
+			try {
+				await mainPath(contextFor(example));
+			} catch (error) {
+				// Name the node that failed when the run itself failed.
+				const executions = await n8n().executions.list(example.id);
+				const last = executions[executions.length - 1];
+				if (last?.status === 'error') {
+					const failure = failureOf(await n8n().executions.get(last.id));
+					(error as Error).message += `\nLast run failed in "${failure.node}": ${failure.message}`;
 				}
-			},
-		);
+				throw error;
+			}
+		});
 
 		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
 			const { email, password } = dev().state.owner;
