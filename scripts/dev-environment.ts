@@ -65,6 +65,7 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
  * connection for card callbacks, as DingTalk gives each message of an app to one connection.
  */
 export const CARD_APP_CREDENTIAL_ID = 'dtSandboxApp0002';
+const CARD_APP_CREDENTIAL_CHANGED_AT = '2020-01-01T00:00:00.000Z';
 
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
@@ -276,7 +277,7 @@ function credentialsForSandbox(
 		// Session webhooks and media uploads of the app robot go to the sandbox as well.
 		oapiBaseUrl: sandbox.fake.baseUrl,
 	};
-	return credentialsFor(
+	const credentials = credentialsFor(
 		references,
 		{ [ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData, [APP_CREDENTIAL_TYPE]: app },
 		{
@@ -288,6 +289,13 @@ function credentialsForSandbox(
 				eventAesKey: '',
 			},
 		},
+	);
+	// Changed long ago: a new node in the editor gets the first app's credential, as before the
+	// card app existed (n8n preselects the most recently changed credential of a type).
+	return credentials.map((credential) =>
+		credential.id === CARD_APP_CREDENTIAL_ID
+			? { ...credential, updatedAt: CARD_APP_CREDENTIAL_CHANGED_AT }
+			: credential,
 	);
 }
 

@@ -697,6 +697,16 @@ const PENDING_MAIN_PATHS: Record<string, string> = {
 			}
 		});
 
+		it('keeps the first app’s credential the one the editor preselects (the most recently changed)', async () => {
+			const apps = await queryDatabase<{ id: string; updatedAt: string }>(
+				n8n().userFolder,
+				"SELECT id, updatedAt FROM credentials_entity WHERE type = 'dingTalkAppApi'",
+			);
+			expect(apps.map((app) => app.id).sort()).toEqual(['dtSandboxApp0001', 'dtSandboxApp0002']);
+			const newest = [...apps].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+			expect(newest.id).toBe('dtSandboxApp0001');
+		});
+
 		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
 			const { email, password } = dev().state.owner;
 			const login = await fetch(`${n8n().baseUrl}/rest/login`, {
