@@ -65,7 +65,6 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
  * connection for card callbacks, as DingTalk gives each message of an app to one connection.
  */
 export const CARD_APP_CREDENTIAL_ID = 'dtSandboxApp0002';
-const CARD_APP_CREDENTIAL_CHANGED_AT = '2020-01-01T00:00:00.000Z';
 
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
@@ -290,13 +289,13 @@ function credentialsForSandbox(
 			},
 		},
 	);
-	// Changed long ago: a new node in the editor gets the first app's credential, as before the
-	// card app existed (n8n preselects the most recently changed credential of a type).
-	return credentials.map((credential) =>
-		credential.id === CARD_APP_CREDENTIAL_ID
-			? { ...credential, updatedAt: CARD_APP_CREDENTIAL_CHANGED_AT }
-			: credential,
-	);
+	// Imported first, so that a new node in the editor keeps getting the first app's credential:
+	// n8n preselects the last usable credential of a type, in the order they were stored (its
+	// "most recently changed" rule finds no change times in that list).
+	return [
+		...credentials.filter((credential) => credential.id === CARD_APP_CREDENTIAL_ID),
+		...credentials.filter((credential) => credential.id !== CARD_APP_CREDENTIAL_ID),
+	];
 }
 
 /** Credentials are imported again only when they changed or one is missing from the database. */

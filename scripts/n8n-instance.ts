@@ -28,11 +28,6 @@ export interface CredentialFixture {
 	type: string;
 	/** Plain values; n8n encrypts them with the instance key on import. */
 	data: Record<string, unknown>;
-	/**
-	 * ISO time stored as the credential's last change. n8n's editor preselects the most recently
-	 * changed credential of a type on a new node. Default: the time of the import.
-	 */
-	updatedAt?: string;
 }
 
 export interface WorkflowNode {

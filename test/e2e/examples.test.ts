@@ -697,14 +697,31 @@ const PENDING_MAIN_PATHS: Record<string, string> = {
 			}
 		});
 
-		it('keeps the first app’s credential the one the editor preselects (the most recently changed)', async () => {
-			const apps = await queryDatabase<{ id: string; updatedAt: string }>(
-				n8n().userFolder,
-				"SELECT id, updatedAt FROM credentials_entity WHERE type = 'dingTalkAppApi'",
-			);
+		it('keeps the first app’s credential the one the editor preselects on a new node', async () => {
+			// What the editor reads: the credentials usable in a workflow, as the owner.
+			const { email, password } = dev().state.owner;
+			const login = await fetch(`${n8n().baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+			});
+			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			const usable = (await (
+				await fetch(`${n8n().baseUrl}/rest/credentials/for-workflow?workflowId=dtExampleApprove`, {
+					headers: { cookie },
+				})
+			).json()) as { data: Array<{ id: string; type: string; updatedAt?: string }> };
+			const apps = usable.data.filter((credential) => credential.type === 'dingTalkAppApi');
 			expect(apps.map((app) => app.id).sort()).toEqual(['dtSandboxApp0001', 'dtSandboxApp0002']);
-			const newest = [...apps].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
-			expect(newest.id).toBe('dtSandboxApp0001');
+			// The editor's rule (n8n 2.8 and 2.41): the greatest updatedAt, on a tie the later one.
+			const preselected = apps.reduce((newest, current) =>
+				newest.updatedAt !== undefined &&
+				current.updatedAt !== undefined &&
+				newest.updatedAt > current.updatedAt
+					? newest
+					: current,
+			);
+			expect(preselected.id).toBe('dtSandboxApp0001');
 		});
 
 		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
