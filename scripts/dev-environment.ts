@@ -276,7 +276,10 @@ function credentialsForSandbox(
 		// Session webhooks and media uploads of the app robot go to the sandbox as well.
 		oapiBaseUrl: sandbox.fake.baseUrl,
 	};
-	const credentials = credentialsFor(
+	// Of several credentials of a type, n8n's editor preselects on a new node the most recently
+	// changed, which its list cannot tell, so the last by name: "DingTalk App 2 account" sorts before
+	// "DingTalk App account", and new nodes keep the first app's credential.
+	return credentialsFor(
 		references,
 		{ [ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData, [APP_CREDENTIAL_TYPE]: app },
 		{
@@ -289,13 +292,6 @@ function credentialsForSandbox(
 			},
 		},
 	);
-	// Imported first, so that a new node in the editor keeps getting the first app's credential:
-	// n8n preselects the last usable credential of a type, in the order they were stored (its
-	// "most recently changed" rule finds no change times in that list).
-	return [
-		...credentials.filter((credential) => credential.id === CARD_APP_CREDENTIAL_ID),
-		...credentials.filter((credential) => credential.id !== CARD_APP_CREDENTIAL_ID),
-	];
 }
 
 /** Credentials are imported again only when they changed or one is missing from the database. */

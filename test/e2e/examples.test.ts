@@ -710,10 +710,14 @@ const PENDING_MAIN_PATHS: Record<string, string> = {
 				await fetch(`${n8n().baseUrl}/rest/credentials/for-workflow?workflowId=dtExampleApprove`, {
 					headers: { cookie },
 				})
-			).json()) as { data: Array<{ id: string; type: string; updatedAt?: string }> };
-			const apps = usable.data.filter((credential) => credential.type === 'dingTalkAppApi');
+			).json()) as { data: Array<{ id: string; name: string; type: string; updatedAt?: string }> };
+			const apps = usable.data
+				.filter((credential) => credential.type === 'dingTalkAppApi')
+				// The editor's store lists credentials by name.
+				.sort((a, b) => a.name.localeCompare(b.name));
 			expect(apps.map((app) => app.id).sort()).toEqual(['dtSandboxApp0001', 'dtSandboxApp0002']);
-			// The editor's rule (n8n 2.8 and 2.41): the greatest updatedAt, on a tie the later one.
+			// The editor's rule (n8n 2.8 and 2.41): the greatest updatedAt; this list has none, so
+			// the last one.
 			const preselected = apps.reduce((newest, current) =>
 				newest.updatedAt !== undefined &&
 				current.updatedAt !== undefined &&
