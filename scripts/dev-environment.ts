@@ -65,6 +65,8 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
  * connection for card callbacks, as DingTalk gives each message of an app to one connection.
  */
 export const CARD_APP_CREDENTIAL_ID = 'dtSandboxApp0002';
+/** Long ago, and its name "DingTalk App 2 account" sorts first: see credentialsForSandbox. */
+const CARD_APP_CREDENTIAL_CHANGED_AT = '2020-01-01T00:00:00.000Z';
 
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
@@ -276,10 +278,9 @@ function credentialsForSandbox(
 		// Session webhooks and media uploads of the app robot go to the sandbox as well.
 		oapiBaseUrl: sandbox.fake.baseUrl,
 	};
-	// Of several credentials of a type, n8n's editor preselects on a new node the most recently
-	// changed, which its list cannot tell, so the last by name: "DingTalk App 2 account" sorts before
-	// "DingTalk App account", and new nodes keep the first app's credential.
-	return credentialsFor(
+	// New nodes in the editor keep the first app's credential: of several of a type, n8n preselects
+	// the most recently changed (2.41), or, with no change times in its list, the last by name (2.8).
+	const credentials = credentialsFor(
 		references,
 		{ [ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData, [APP_CREDENTIAL_TYPE]: app },
 		{
@@ -291,6 +292,11 @@ function credentialsForSandbox(
 				eventAesKey: '',
 			},
 		},
+	);
+	return credentials.map((credential) =>
+		credential.id === CARD_APP_CREDENTIAL_ID
+			? { ...credential, updatedAt: CARD_APP_CREDENTIAL_CHANGED_AT }
+			: credential,
 	);
 }
 

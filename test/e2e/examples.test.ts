@@ -698,7 +698,6 @@ const PENDING_MAIN_PATHS: Record<string, string> = {
 		});
 
 		it('keeps the first app’s credential the one the editor preselects on a new node', async () => {
-			// What the editor reads: the credentials usable in a workflow, as the owner.
 			const { email, password } = dev().state.owner;
 			const login = await fetch(`${n8n().baseUrl}/rest/login`, {
 				method: 'POST',
@@ -706,26 +705,30 @@ const PENDING_MAIN_PATHS: Record<string, string> = {
 				body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 			});
 			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-			const usable = (await (
-				await fetch(`${n8n().baseUrl}/rest/credentials/for-workflow?workflowId=dtExampleApprove`, {
-					headers: { cookie },
-				})
-			).json()) as { data: Array<{ id: string; name: string; type: string; updatedAt?: string }> };
-			const apps = usable.data
-				.filter((credential) => credential.type === 'dingTalkAppApi')
-				// The editor's store lists credentials by name.
-				.sort((a, b) => a.name.localeCompare(b.name));
-			expect(apps.map((app) => app.id).sort()).toEqual(['dtSandboxApp0001', 'dtSandboxApp0002']);
-			// The editor's rule (n8n 2.8 and 2.41): the greatest updatedAt; this list has none, so
-			// the last one.
-			const preselected = apps.reduce((newest, current) =>
-				newest.updatedAt !== undefined &&
-				current.updatedAt !== undefined &&
-				newest.updatedAt > current.updatedAt
-					? newest
-					: current,
-			);
-			expect(preselected.id).toBe('dtSandboxApp0001');
+			type Listed = { data: Array<{ id: string; name: string; type: string; updatedAt?: string }> };
+			const appsIn = async (path: string) =>
+				(
+					(await (await fetch(`${n8n().baseUrl}${path}`, { headers: { cookie } })).json()) as Listed
+				).data
+					.filter((credential) => credential.type === 'dingTalkAppApi')
+					// The editor's store lists credentials by name.
+					.sort((a, b) => a.name.localeCompare(b.name));
+			// The editor's rule: the greatest updatedAt; when its list has none (n8n 2.8's usable
+			// credentials), the last one.
+			const preselected = (apps: Listed['data']) =>
+				apps.reduce((newest, current) =>
+					newest.updatedAt !== undefined &&
+					current.updatedAt !== undefined &&
+					newest.updatedAt > current.updatedAt
+						? newest
+						: current,
+				).id;
+			const all = await appsIn('/rest/credentials');
+			expect(all.map((app) => app.id)).toEqual(['dtSandboxApp0002', 'dtSandboxApp0001']);
+			expect(preselected(all)).toBe('dtSandboxApp0001');
+			const usable = await appsIn('/rest/credentials/for-workflow?workflowId=dtExampleApprove');
+			expect(usable.every((app) => app.updatedAt === undefined)).toBe(true);
+			expect(preselected(usable)).toBe('dtSandboxApp0001');
 		});
 
 		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
