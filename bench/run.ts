@@ -1,5 +1,6 @@
-// `npm run bench`: the six measurements of the benchmark issue, the Stream trigger (row 7) and queue
-// mode (row 8) in one real n8n (the pinned install of scripts/n8n-install.sh, the packed package),
+// `npm run bench`: the six measurements of the benchmark issue, the Stream trigger (row 7), queue
+// mode (row 8), AI card streaming (row 9) and card approvals against link approvals (row 10) in one
+// real n8n (the pinned install of scripts/n8n-install.sh, the packed package),
 // written to bench/results.json and bench/results.md. Ratios compare against baselines measured in
 // the same run; row 8 also starts n8n in queue mode beside it (scripts/n8n-queue.ts).
 //
@@ -9,7 +10,7 @@
 //   --profile   CPU profiles of n8n per row into test-results/bench-profiles/ (slows n8n down)
 //   --budget    seconds for the whole run (default 570, plus 230 with rows 7 and 8); the memory
 //               row gets what is left
-//   --only=4    only these rows (comma-separated, e.g. --only=1,4; --rows= is the same), results to
+//   --only=4    only these rows 1-9 (comma-separated, e.g. --only=1,4; --rows= is the same), results to
 //               test-results/bench-partial/
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,8 @@ import { N8nProbe } from './lib/n8nProbe';
 import { environment, markdown, writeReport, type BenchReport } from './lib/report';
 import { appCredential, robotCredential, streamAppCredential } from './lib/workflows';
 import { measureActionNode } from './measurements/actionNode';
+import { AiCardBench } from './measurements/aiCardStreaming';
+import { CardApprovalBench, measureCardApproval } from './measurements/cardApproval';
 import { measureCrypto } from './measurements/crypto';
 import { measureEventReply } from './measurements/eventReply';
 import { measureMemory } from './measurements/memory';
@@ -53,9 +56,10 @@ async function main(): Promise<number> {
 	const quick = process.argv.includes('--quick');
 	const profile = process.argv.includes('--profile');
 	const rows = (option('only') ?? option('rows'))?.split(',').map(Number);
-	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > 8)) {
+	const lastRow = 10;
+	if (rows?.some((row) => !Number.isInteger(row) || row < 1 || row > lastRow)) {
 		throw new Error(
-			'--only takes row numbers from 1 to 8, comma-separated, e.g. --only=4 or --only=1,4',
+			`--only takes row numbers from 1 to ${lastRow}, comma-separated, e.g. --only=4 or --only=1,4`,
 		);
 	}
 	// Only a full run replaces the committed results.
@@ -66,7 +70,10 @@ async function main(): Promise<number> {
 	const wanted = (row: number) => !rows || rows.includes(row);
 	// Rows 7 and 8 come on top of the budget the first six had, so the memory row keeps its share.
 	const newRowsMs =
-		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) + (wanted(8) ? (quick ? 100_000 : 150_000) : 0);
+		(wanted(7) ? (quick ? 15_000 : 80_000) : 0) +
+		(wanted(8) ? (quick ? 100_000 : 150_000) : 0) +
+		(wanted(9) ? (quick ? 20_000 : 90_000) : 0) +
+		(wanted(10) ? (quick ? 20_000 : 45_000) : 0);
 	const budgetMs = option('budget')
 		? Number(option('budget')) * 1000
 		: (quick ? 240_000 : 570_000) + newRowsMs;
@@ -109,6 +116,13 @@ async function main(): Promise<number> {
 		rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000, banMs: 0 },
 	});
 	const gateway = new FakeStreamGateway({ apps: [streamApp] });
+	// Row 9's fake DingTalk (AI cards, QPS limit) and stand-in chat model.
+	const aiCardBench = new AiCardBench(quick);
+	// Row 10's own fake DingTalk and Stream gateway.
+	const cardApproval = new CardApprovalBench({
+		appKey: `dingcard${randomString(random, 12).toLowerCase()}`,
+		appSecret: randomString(random, 64),
+	});
 	const probe = N8nProbe.create({ profile });
 	const measurements: Measurement[] = [];
 	const failures: string[] = [];
@@ -146,10 +160,13 @@ async function main(): Promise<number> {
 	const pacedBaseUrl = await pacedFake.start();
 	const replyBaseUrl = await replyFake.start();
 	const gatewayBaseUrl = await gateway.start();
-	// As DingTalk does, a ping every 20 s keeps the Stream trigger's watchdog (60 s) from
+	await aiCardBench.start();
+	await cardApproval.start();
+	// As DingTalk does, a ping every 20 s keeps the Stream triggers' watchdog (60 s) from
 	// reconnecting while other rows run.
 	const keepAlive = setInterval(() => {
 		if (gateway.liveConnections().length > 0) gateway.ping();
+		cardApproval.ping();
 	}, 20_000);
 	const replyCredentials = [
 		appCredential(credentials),
@@ -163,6 +180,7 @@ async function main(): Promise<number> {
 		fastRobot: { baseUrl: fastBaseUrl, accessToken: fastRobot.token, secret: fastRobot.secret },
 		pacing: PACING,
 	});
+	const cardWorkflows = Object.values(cardApproval.workflows());
 	let n8n: N8nInstance | undefined;
 	const context = {
 		probe,
@@ -198,10 +216,20 @@ async function main(): Promise<number> {
 					secret: pacedRobot.secret,
 					baseUrl: pacedBaseUrl,
 				}),
+				...aiCardBench.credentials(),
+				cardApproval.credential(),
 			],
-			workflows: Object.values(workflows).map((entry) => entry.workflow),
-			// Every bench workflow starts with a trigger; the Stream one has no webhook to find it by.
-			publish: Object.values(workflows).map((entry) => entry.workflow.id),
+			workflows: [
+				...Object.values(workflows).map((entry) => entry.workflow),
+				...aiCardBench.workflows(),
+				...cardWorkflows,
+			],
+			// Every bench workflow starts with a trigger; the Stream ones have no webhook to find them by.
+			publish: [
+				...Object.values(workflows).map((entry) => entry.workflow.id),
+				...aiCardBench.workflows().map((workflow) => workflow.id),
+				...cardWorkflows.map((workflow) => workflow.id),
+			],
 			env,
 		});
 		context.n8n = n8n;
@@ -242,6 +270,8 @@ async function main(): Promise<number> {
 				credentials: replyCredentials,
 			}),
 		);
+		await record('9. AI card streaming', () => aiCardBench.measure(context));
+		await record('10. card approvals', () => measureCardApproval(context, cardApproval));
 	} finally {
 		await n8n?.stop({ failures });
 		await fastFake.stop();
@@ -249,6 +279,8 @@ async function main(): Promise<number> {
 		await replyFake.stop();
 		clearInterval(keepAlive);
 		await gateway.stop();
+		await aiCardBench.stop();
+		await cardApproval.stop();
 		probe.cleanup();
 	}
 
@@ -262,6 +294,8 @@ async function main(): Promise<number> {
 		'memory',
 		'stream-throughput',
 		'queue-mode',
+		'ai-card',
+		'card-approval',
 	];
 	measurements.sort((a, b) => {
 		const rank = (entry: Measurement) =>
@@ -281,7 +315,9 @@ async function main(): Promise<number> {
 			'Load: node:http with a keep-alive agent, a fixed number of concurrent requests, each worker sending its next request when answered.',
 			`Pacing row: rateLimit ${PACING.limit}, rateWindow ${PACING.windowSeconds} s in the node; the fake allows ${PACING.limit} per ${PACING.windowSeconds} s and bans for 10 minutes after.`,
 			'Stream row: the DingTalk Stream Trigger connects to a loopback fake Stream gateway in the bench process (test/fake-dingtalk/streamGateway.ts); on Node < 22 n8n runs with --experimental-websocket.',
+			'Card approval row: its own loopback fake DingTalk (OpenAPI, interactive cards, contacts) and fake Stream gateway in the bench process; the DingTalk Stream Trigger of the same app forwards each click to the waiting execution on the same n8n.',
 			'Queue row: n8n in queue mode beside the bench’s n8n on the same machine (scripts/n8n-queue.ts: Postgres and Redis from Debian’s packages, a main, one webhook process, two workers at concurrency 5).',
+			'AI card row: a second loopback fake DingTalk (AI cards, 20 streaming calls per second per app, 403 QpsLimit over it) and an OpenAI-compatible stand-in model (test/fake-dingtalk/fakeChatModel.ts) in the bench process; n8n’s AI Agent uses the model through the OpenAI Chat Model node.',
 			'Memory row: n8n runs with a preload (bench/lib/n8nProbe.preload.ts, through NODE_OPTIONS) that answers a signal with a full garbage collection, the live heap after it and the size of the trigger’s duplicate cache.',
 			...(quick
 				? [

@@ -58,6 +58,11 @@ export async function startQueueCluster(
 		publish: string[];
 		/** A second `n8n webhook` process, as behind a load balancer (default: one). */
 		secondWebhook?: boolean;
+		/**
+		 * The port of the (first) webhook process, when a workflow must name its address before
+		 * the cluster starts (e.g. the Stream trigger's "n8n Address for Card Answers").
+		 */
+		webhookPort?: number;
 	},
 ): Promise<QueueCluster> {
 	const servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-services-'));
@@ -131,7 +136,12 @@ export async function startQueueCluster(
 			? ['webhook', 'webhook-2', 'worker-1', 'worker-2']
 			: ['webhook', 'worker-1', 'worker-2'];
 		const processPorts = new Map<string, number>();
-		for (const role of roles) processPorts.set(role, await freePort());
+		for (const role of roles) {
+			processPorts.set(
+				role,
+				role === 'webhook' && options.webhookPort ? options.webhookPort : await freePort(),
+			);
+		}
 		// What a load balancer in front of the webhook processes would be: the URL every process
 		// puts into links back to n8n, such as Send and Wait's resume URLs built on a worker.
 		const webhookUrl = `http://127.0.0.1:${processPorts.get('webhook')}/`;

@@ -73,6 +73,19 @@ export class DingTalkRobot implements INodeType {
 				required: true,
 				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
 			},
+			{
+				// The key of an OpenAI-compatible endpoint that fills an AI card.
+				name: 'dingTalkAiSourceApi',
+				required: true,
+				displayOptions: {
+					show: {
+						resource: ['appRobot'],
+						operation: ['replyWithAiCard'],
+						answerSource: ['workflow'],
+						sourceAuthentication: ['apiKey'],
+					},
+				},
+			},
 		],
 		properties: [
 			{

@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	type IDataObject,
+	type IN8nHttpFullResponse,
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
@@ -9,11 +10,12 @@ import { DEFAULT_API_BASE_URL } from '../shared/appAccessToken';
 import { credentialBaseUrl } from '../shared/baseUrl';
 import { getDedupeCache } from '../shared/dedupe';
 import { MessageFieldError } from '../shared/fieldError';
+import { createCardWaitForwarder } from './cardWaitForward';
 import { StreamConnection, type StreamConnectionEvent } from './connection';
 import { createFrameHandler } from './frameHandler';
 import { buildConnectionOpenRequest, STREAM_USER_AGENT } from './frames';
 import { registerStreamClient, releaseStreamClient } from './openClients';
-import { readStreamSettings } from './settings';
+import { cardAnswerOrigin, readStreamSettings } from './settings';
 import { requestStreamTicket, StreamCredentialsRefused } from './ticket';
 import { globalWebSocket, WEBSOCKET_MISSING } from './webSocket';
 
@@ -28,12 +30,17 @@ function configError(context: ITriggerFunctions, error: unknown): NodeOperationE
 
 function readConfiguration(context: ITriggerFunctions, credentials: IDataObject) {
 	try {
+		const options = context.getNodeParameter('options', {}) as IDataObject;
 		const settings = readStreamSettings({
 			receive: context.getNodeParameter('receive', []),
 			eventTypes: context.getNodeParameter('eventTypes', []),
 			customEventTypes: context.getNodeParameter('customEventTypes', ''),
-			options: context.getNodeParameter('options', {}) as IDataObject,
+			options,
 		});
+		// Only card callbacks are handed to n8n; a trigger without them needs no address.
+		const n8nOrigin = settings.kinds.includes('cardCallbacks')
+			? cardAnswerOrigin(options.cardAnswerBaseUrl, context.getInstanceBaseUrl())
+			: undefined;
 		const apiBaseUrl = credentialBaseUrl(
 			credentials.apiBaseUrl,
 			DEFAULT_API_BASE_URL,
@@ -45,7 +52,7 @@ function readConfiguration(context: ITriggerFunctions, credentials: IDataObject)
 			kinds: settings.kinds,
 			ua: STREAM_USER_AGENT,
 		});
-		return { settings, apiBaseUrl, openRequest };
+		return { settings, apiBaseUrl, openRequest, n8nOrigin };
 	} catch (error) {
 		throw configError(context, error);
 	}
@@ -65,7 +72,7 @@ export async function activateStreamTrigger(context: ITriggerFunctions): Promise
 		});
 	}
 	const credentials = await context.getCredentials('dingTalkAppApi');
-	const { settings, apiBaseUrl, openRequest } = readConfiguration(context, credentials);
+	const { settings, apiBaseUrl, openRequest, n8nOrigin } = readConfiguration(context, credentials);
 	const clientId = openRequest.clientId;
 	const manual = context.getMode() === 'manual';
 
@@ -116,6 +123,17 @@ export async function activateStreamTrigger(context: ITriggerFunctions): Promise
 			context.logger.warn(`${LOG_PREFIX} could not start an execution: ${message}`, { clientId }),
 		skipped: (why) => context.logger.debug(`${LOG_PREFIX} ${why}`, { clientId }),
 		acceptsMore: manual ? () => !emitted : undefined,
+		forwardCardWait:
+			n8nOrigin === undefined
+				? undefined
+				: createCardWaitForwarder({
+						appKey: clientId,
+						appSecret: String(credentials.appSecret ?? ''),
+						n8nOrigin,
+						request: async (options) =>
+							(await context.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+						warn: (message) => context.logger.warn(`${LOG_PREFIX} ${message}`, { clientId }),
+					}),
 	});
 
 	const connection = new StreamConnection({

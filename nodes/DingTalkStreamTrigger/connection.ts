@@ -14,7 +14,7 @@ import {
 	type StreamAck,
 	type StreamConnectionTicket,
 } from './frames';
-import { sleepUnlessAborted } from './sleep';
+import { sleepUnlessAborted } from '../shared/sleep';
 
 /**
  * Keeps one Stream connection open: asks for a ticket, opens the WebSocket, answers pings,

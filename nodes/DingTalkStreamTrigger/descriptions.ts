@@ -54,6 +54,16 @@ export const streamTriggerProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Card Answer Address',
+				name: 'cardAnswerBaseUrl',
+				type: 'string',
+				displayOptions: { show: { '/receive': ['cardCallbacks'] } },
+				default: '',
+				placeholder: 'e.g. http://localhost:5678',
+				description:
+					'Clicks on Send and Wait cards (DingTalk Robot → Send and Wait with Card Buttons) are handed to the waiting execution at this address. Empty: n8n’s own address (N8N_EDITOR_BASE_URL or WEBHOOK_URL). Set it when n8n cannot reach itself there, e.g. behind a proxy.',
+			},
+			{
 				displayName: 'Card Update in Answer: For Everyone',
 				name: 'cardAnswerPublic',
 				type: 'json',

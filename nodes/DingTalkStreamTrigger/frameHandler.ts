@@ -6,6 +6,8 @@ import {
 	type CardAnswerTemplate,
 	type CardCallbackItem,
 } from '../shared/cardCallback';
+import type { CardAckUpdate } from '../shared/cardWait/contract';
+import { readSendAndWaitTrackId, type CardWaitTarget } from '../shared/cardWait/trackId';
 import { MAX_MESSAGE_ID_LENGTH, type TtlSet } from '../shared/dedupe';
 import { buildRobotMessageItem } from '../shared/robotMessage';
 import { clip } from '../shared/values';
@@ -53,6 +55,11 @@ export interface FrameHandlerOptions {
 	failed?: (message: string) => void;
 	/** False once a test run has its item: later events are handed back to DingTalk. */
 	acceptsMore?: () => boolean;
+	/**
+	 * Hands a click on a Send and Wait card to its waiting execution and gives the card update
+	 * for the ACK. Such clicks never start an execution of this trigger.
+	 */
+	forwardCardWait?: (target: CardWaitTarget, click: CardCallbackItem) => Promise<CardAckUpdate>;
 }
 
 type Deliverable = Extract<ParsedStreamFrame, { kind: 'robotMessage' | 'event' | 'cardCallback' }>;
@@ -65,6 +72,15 @@ function isDeliverable(parsed: ParsedStreamFrame): parsed is Deliverable {
 	);
 }
 
+async function forwardCardWait(
+	forward: NonNullable<FrameHandlerOptions['forwardCardWait']>,
+	target: CardWaitTarget,
+	parsed: Extract<ParsedStreamFrame, { kind: 'cardCallback' }>,
+): Promise<StreamAck> {
+	const update = await forward(target, buildCardCallbackItem(parsed.callback));
+	return streamCallbackAck(parsed.frame.headers.messageId, update);
+}
+
 /**
  * Turns a frame into at most one execution and the ACK DingTalk expects. Robot messages and card
  * callbacks are ACKed whatever happens (DingTalk does not push them again); an event is ACKed
@@ -73,7 +89,7 @@ function isDeliverable(parsed: ParsedStreamFrame): parsed is Deliverable {
  */
 export function createFrameHandler(
 	options: FrameHandlerOptions,
-): (parsed: ParsedStreamFrame) => StreamAck {
+): (parsed: ParsedStreamFrame) => StreamAck | Promise<StreamAck> {
 	const { settings, seen } = options;
 	const now = options.now ?? Date.now;
 
@@ -127,6 +143,17 @@ export function createFrameHandler(
 		}
 		// Pings and disconnects are the connection's own business and never come here.
 		if (!isDeliverable(parsed)) return streamCallbackAck(messageId);
+		const cardWait =
+			parsed.kind === 'cardCallback'
+				? readSendAndWaitTrackId(parsed.callback.outTrackId)
+				: undefined;
+		if (cardWait && options.forwardCardWait && parsed.kind === 'cardCallback') {
+			if (!firstTime(`card:${messageId}`)) {
+				options.skipped?.('duplicate card callback');
+				return streamCallbackAck(messageId);
+			}
+			return forwardCardWait(options.forwardCardWait, cardWait, parsed);
+		}
 		if (options.acceptsMore && !options.acceptsMore()) {
 			options.skipped?.('the test run already has its item');
 			return parsed.kind === 'event'

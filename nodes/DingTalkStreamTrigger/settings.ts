@@ -40,6 +40,28 @@ function readCardAnswer(options: IDataObject): CardAnswerTemplate | undefined {
 	return { publicVariables, privateVariables };
 }
 
+/**
+ * Where this trigger hands clicks on Send and Wait cards to: Options → Card Answer Address,
+ * else n8n's own address. Only the origin counts: the card carries the resume path.
+ */
+export function cardAnswerOrigin(option: unknown, instanceBaseUrl: string): string {
+	const given = typeof option === 'string' ? option.trim() : '';
+	let url: URL | undefined;
+	try {
+		url = new URL(given || instanceBaseUrl);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
+		throw new MessageFieldError(
+			'cardAnswerBaseUrl',
+			`The Card Answer Address must be an http(s) URL, not "${(given || instanceBaseUrl).slice(0, 100)}"`,
+			'Give the address this n8n answers at, e.g. http://localhost:5678, or clear the option.',
+		);
+	}
+	return url.origin;
+}
+
 /** Reads the node's parameters; a MessageFieldError names what to fix. */
 export function readStreamSettings(
 	parameters: StreamTriggerParameters,

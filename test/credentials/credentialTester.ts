@@ -21,6 +21,8 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { authenticateGeneric } from '../helpers/authenticateGeneric';
+
 const get = jest.requireActual<(object: unknown, path: string) => unknown>('lodash/get');
 
 export interface CredentialTestResult {
@@ -95,10 +97,13 @@ export async function testCredential(
 			_type: string,
 			options: IHttpRequestOptions,
 		) => {
+			const authenticate = credentialType.authenticate;
 			const authenticated =
-				typeof credentialType.authenticate === 'function'
-					? await credentialType.authenticate(credentials, options)
-					: options;
+				typeof authenticate === 'function'
+					? await authenticate(credentials, options)
+					: authenticate?.type === 'generic'
+						? authenticateGeneric(authenticate, credentials, options)
+						: options;
 			requests.push(authenticated);
 			return authenticated;
 		},

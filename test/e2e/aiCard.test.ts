@@ -33,6 +33,78 @@ const STAFF = 'e2e-ai-staff';
 const APP = { id: 'e2eAiCardCred001', name: 'E2E AI card app (fake DingTalk)' };
 const app = { type: 'dingTalkAppApi', data: {}, ...APP };
 const OPENAI = { id: 'e2eFakeOpenAi001', name: 'E2E stand-in chat model' };
+/** The stand-in model takes only this key. */
+const MODEL_KEY = 'sk-e2e-stand-in-0123456789';
+const SOURCE_KEY = { id: 'e2eAiSourceKey01', name: 'E2E stand-in model key' };
+
+/** Reply with AI Card reading the stand-in model's OpenAI streaming format directly. */
+function fromModelWorkflow(id: string, path: string, withKey: boolean): WorkflowFixture {
+	const workflow = webhookWorkflow({
+		id,
+		path,
+		then: [
+			robotNode(
+				'Reply with AI Card',
+				{
+					resource: 'appRobot',
+					operation: 'replyWithAiCard',
+					aiCardSendTo: 'group',
+					openConversationId: GROUP,
+					answerSource: 'workflow',
+					streamingUrl: '={{ $json.body.url }}',
+					sourceAuthentication: withKey ? 'apiKey' : 'none',
+					streamingBody: `={{ JSON.stringify({ model: '${FAKE_MODEL}', stream: true, messages: [{ role: 'user', content: $json.body.question }] }) }}`,
+					options: { updateInterval: 200, sourceTimeout: 30 },
+				},
+				app,
+			),
+		],
+	});
+	if (withKey) {
+		const node = workflow.nodes.find((each) => each.name === 'Reply with AI Card')!;
+		node.credentials = { ...node.credentials, dingTalkAiSourceApi: SOURCE_KEY };
+	}
+	return workflow;
+}
+
+/** Create AI Card, then Update AI Card for each change, all on the card Create made. */
+function manualWorkflow(
+	id: string,
+	path: string,
+	changes: Array<{ name: string; change: string; [parameter: string]: string }>,
+): WorkflowFixture {
+	const outTrackId = '={{ $("Create AI Card").item.json.outTrackId }}';
+	return webhookWorkflow({
+		id,
+		path,
+		then: [
+			robotNode(
+				'Create AI Card',
+				{
+					resource: 'appRobot',
+					operation: 'createAiCard',
+					aiCardSendTo: 'group',
+					openConversationId: GROUP,
+					options: { outTrackId: '={{ $json.body.outTrackId }}' },
+				},
+				app,
+			),
+			...changes.map(({ name, change, ...parameters }) =>
+				robotNode(
+					name,
+					{
+						resource: 'appRobot',
+						operation: 'updateAiCard',
+						aiCardOutTrackId: outTrackId,
+						aiCardChange: change,
+						...parameters,
+					},
+					app,
+				),
+			),
+		],
+	});
+}
 
 /** Webhook (Streaming) → AI Agent (streaming) with the OpenAI Chat Model on the stand-in model. */
 function agentAnswerWorkflow(id: string, path: string): WorkflowFixture {
@@ -177,6 +249,18 @@ const WORKFLOWS = {
 	answer: streamingAnswerWorkflow('e2eAiAnswer00001', 'e2e-ai-answer'),
 	failingAnswer: streamingAnswerWorkflow('e2eAiAnswerFail1', 'e2e-ai-answer-fails', 3),
 	agentAnswer: agentAnswerWorkflow('e2eAiAgentAnswer', 'e2e-ai-agent'),
+	fromModelWithKey: fromModelWorkflow('e2eAiCardModelK1', 'e2e-ai-card-model-key', true),
+	fromModelNoKey: fromModelWorkflow('e2eAiCardModelN1', 'e2e-ai-card-model-no-key', false),
+	manualFinish: manualWorkflow('e2eAiCardManual1', 'e2e-ai-manual-finish', [
+		{ name: 'Append Hello', change: 'append', aiCardText: 'Hello' },
+		{ name: 'Append World', change: 'append', aiCardText: ', world' },
+		{ name: 'Replace', change: 'replace', aiCardText: 'Hello, n8n' },
+		{ name: 'Finish', change: 'finish', aiCardFinalText: 'Hello, n8n. Done.' },
+	]),
+	manualFail: manualWorkflow('e2eAiCardManual2', 'e2e-ai-manual-fail', [
+		{ name: 'Append Thinking', change: 'append', aiCardText: 'Looking it up' },
+		{ name: 'Fail', change: 'fail', aiCardReason: 'the lookup timed out' },
+	]),
 	reply: webhookWorkflow({
 		id: 'e2eAiCardReply01',
 		path: 'e2e-ai-card',
@@ -212,7 +296,7 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		apps: [{ clientId: keys.appKey, clientSecret: keys.appSecret }],
 	});
 	fake.use(openApi).use(cards).use(aiCards).use(gateway);
-	const model = new FakeChatModel({ wordDelayMs: 60 });
+	const model = new FakeChatModel({ wordDelayMs: 60, apiKey: MODEL_KEY });
 	const n8n = useN8n(async () => {
 		await gateway.start();
 		const baseUrl = await fake.start();
@@ -226,7 +310,8 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 					apiBaseUrl: baseUrl,
 					oapiBaseUrl: baseUrl,
 				}),
-				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-e2e-stand-in', url: modelUrl } },
+				{ ...OPENAI, type: 'openAiApi', data: { apiKey: MODEL_KEY, url: modelUrl } },
+				{ ...SOURCE_KEY, type: 'dingTalkAiSourceApi', data: { apiKey: MODEL_KEY, url: modelUrl } },
 			],
 			workflows: [...Object.values(WORKFLOWS), STREAM_EXAMPLE],
 			publish: [...Object.values(WORKFLOWS), STREAM_EXAMPLE].map((workflow) => workflow.id),
@@ -377,4 +462,81 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		expect(aiCards.overLimit).toBeGreaterThan(0);
 		expect(aiCards.unrecovered).toBe(0);
 	}, 120_000);
+
+	it('an OpenAI-compatible source with the API key of a DingTalk AI Card Source credential fills the card', async () => {
+		const { execution } = await withExecution(n8n(), WORKFLOWS.fromModelWithKey.id, async () =>
+			post(n8n().webhookUrl('e2e-ai-card-model-key'), {
+				url: `${model.baseUrl}/chat/completions`,
+				question: 'is the key sent?',
+			}),
+		);
+		expect(failureOf(execution).status).toBe('success');
+		const [output] = nodeOutput(execution.data, 'Reply with AI Card');
+		const answer = model.answerFor('is the key sent?');
+		expect(output.text).toBe(answer);
+		expect(cards.card(keys.appKey, String(output.outTrackId))!.publicData).toEqual({
+			flowStatus: '3',
+			content: answer,
+		});
+		expect(JSON.stringify(execution.data)).not.toContain(MODEL_KEY);
+	}, 60_000);
+
+	it('without the key the model refuses: the card fails and the error names the fix, without the key', async () => {
+		const { execution } = await withExecution(n8n(), WORKFLOWS.fromModelNoKey.id, async () =>
+			post(n8n().webhookUrl('e2e-ai-card-model-no-key'), {
+				url: `${model.baseUrl}/chat/completions`,
+				question: 'no key?',
+			}),
+		);
+		expect(failureOf(execution)).toMatchObject({
+			status: 'error',
+			node: 'Reply with AI Card',
+			message: expect.stringContaining('the source answered HTTP 401'),
+			description: expect.stringContaining('set "Source Authentication" to "API Key'),
+		});
+		const card = [...cards.cards.values()].find((each) => each.appKey === keys.appKey)!;
+		expect(card.publicData).toEqual({
+			flowStatus: '5',
+			content: '(Failed: the source answered HTTP 401)',
+		});
+		expect(JSON.stringify(execution.data)).not.toContain(MODEL_KEY);
+	}, 60_000);
+
+	it('Create AI Card, Update AI Card append, append, replace and finish: the card ends finished with the final text', async () => {
+		const outTrackId = `e2e-manual-${Date.now()}`;
+		const { execution } = await withExecution(n8n(), WORKFLOWS.manualFinish.id, async () =>
+			post(n8n().webhookUrl('e2e-ai-manual-finish'), { outTrackId }),
+		);
+		expect(failureOf(execution).status).toBe('success');
+		expect(nodeOutput(execution.data, 'Create AI Card')[0]).toMatchObject({ outTrackId });
+		expect(nodeOutput(execution.data, 'Finish')[0]).toMatchObject({ outTrackId, change: 'finish' });
+		const card = cards.card(keys.appKey, outTrackId)!;
+		expect(card.callbackType).toBe('STREAM');
+		expect(card.publicData).toEqual({ flowStatus: '3', content: 'Hello, n8n. Done.' });
+		expect(flowStatusHistory(card)).toEqual(['2', '2', '2', '3']);
+		const streams = aiCards.state(keys.appKey, outTrackId).streams;
+		expect(streams.map((update) => update.text)).toEqual([
+			'Hello',
+			'Hello, world',
+			'Hello, n8n',
+			'Hello, n8n. Done.',
+		]);
+		expect(streams.map((update) => update.isFinalize)).toEqual([false, false, false, true]);
+	}, 60_000);
+
+	it('Create AI Card, append, then fail: the card ends failed with its text and the reason', async () => {
+		const outTrackId = `e2e-manual-fail-${Date.now()}`;
+		const { execution } = await withExecution(n8n(), WORKFLOWS.manualFail.id, async () =>
+			post(n8n().webhookUrl('e2e-ai-manual-fail'), { outTrackId }),
+		);
+		expect(failureOf(execution).status).toBe('success');
+		const card = cards.card(keys.appKey, outTrackId)!;
+		expect(card.publicData).toEqual({
+			flowStatus: '5',
+			content: 'Looking it up\n\n(Failed: the lookup timed out)',
+		});
+		const streams = aiCards.state(keys.appKey, outTrackId).streams;
+		expect(streams.at(-1)).toMatchObject({ isFinalize: true, isError: true });
+		expect(flowStatusHistory(card)).toEqual(['2', '5']);
+	}, 60_000);
 });

@@ -10,8 +10,8 @@ import { randomAppKeys } from './support/dingtalk';
 import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { ownerCookie } from './support/owner';
-import { failureOf, post } from './support/runs';
-import { robotNode, webhookWorkflow } from './support/workflows';
+import { afterTimeLimit, failureOf, post, whenEnded } from './support/runs';
+import { sendAndWaitWorkflow } from './support/workflows';
 
 const TOKEN = 'e2esendandwait0000000000000000000000000000000000000000000000000001';
 const robot = { type: 'dingTalkRobotApi', data: {}, ...ROBOT_CREDENTIAL };
@@ -19,31 +19,13 @@ const keys = randomAppKeys();
 const GROUP = 'cidE2eSendWait01==';
 const APP = { id: 'e2eSendWaitApp01', name: 'E2E send and wait app' };
 const app = { type: 'dingTalkAppApi', data: {}, ...APP };
-const after = {
-	name: 'After the Answer',
-	type: 'n8n-nodes-base.noOp',
-	typeVersion: 1,
-	parameters: {},
-};
 
 const ask = (id: string, path: string, parameters: Record<string, unknown>) =>
-	webhookWorkflow({
+	sendAndWaitWorkflow({
 		id,
 		path,
-		response: 'immediately',
-		then: [
-			robotNode(
-				'Ask',
-				{
-					operation: 'sendAndWait',
-					cardTitle: 'Deploy v2.3 to production?',
-					message: 'All checks passed.',
-					...parameters,
-				},
-				robot,
-			),
-			after,
-		],
+		ask: { cardTitle: 'Deploy v2.3 to production?', message: 'All checks passed.', ...parameters },
+		credential: robot,
 	});
 
 const WORKFLOWS = {
@@ -63,26 +45,18 @@ const WORKFLOWS = {
 			],
 		},
 	}),
-	appGroup: webhookWorkflow({
+	appGroup: sendAndWaitWorkflow({
 		id: 'e2eSendWaitAppG1',
 		path: 'e2e-wait-app-group',
-		response: 'immediately',
-		then: [
-			robotNode(
-				'Ask',
-				{
-					resource: 'appRobot',
-					operation: 'sendAndWait',
-					sendAndWaitTo: 'group',
-					openConversationId: GROUP,
-					cardTitle: 'Restart the payment service?',
-					message: 'Error rate 12% for 5 minutes.',
-					options: {},
-				},
-				app,
-			),
-			after,
-		],
+		ask: {
+			resource: 'appRobot',
+			sendAndWaitTo: 'group',
+			openConversationId: GROUP,
+			cardTitle: 'Restart the payment service?',
+			message: 'Error rate 12% for 5 minutes.',
+			options: {},
+		},
+		credential: app,
 	}),
 	timeout: ask('e2eSendWaitTime1', 'e2e-wait-timeout', {
 		options: {
@@ -139,15 +113,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 		return { card, execution, fixture, message: undefined };
 	}
 
-	/** The execution once it no longer waits or runs. */
-	async function finished(execution: ExecutionDetail) {
-		for (let attempt = 0; attempt < 150; attempt++) {
-			const current = await n8n().executions.get(execution.id);
-			if (!['waiting', 'running', 'new'].includes(current.status)) return current;
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		}
-		throw new Error(`execution ${execution.id} still waits or runs`);
-	}
+	const finished = async (execution: ExecutionDetail) => await whenEnded(n8n(), execution.id);
 
 	const statusOf = async (execution: ExecutionDetail) =>
 		(await n8n().executions.get(execution.id)).status;
@@ -283,13 +249,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 
 	it('a time limit resumes the workflow without an answer, with the input items', async () => {
 		const { execution } = await startAndWait('timeout');
-		// n8n's wait tracker looks for due executions about once a minute.
-		let done = await n8n().executions.get(execution.id);
-		for (let waited = 0; done.status === 'waiting' && waited < 100_000; waited += 1000) {
-			await new Promise((resolve) => setTimeout(resolve, 1000));
-			done = await n8n().executions.get(execution.id);
-		}
-		done = await finished(execution);
+		const done = await afterTimeLimit(n8n(), execution.id);
 		expect(failureOf(done).status).toBe('success');
 		const [output] = nodeOutput(done.data, 'After the Answer');
 		expect(output).toMatchObject({ body: { release: 'v2.3' } });

@@ -15,7 +15,7 @@ import { ownerCookie } from './support/owner';
 const execFileAsync = promisify(execFile);
 
 const NODES = ['dingTalkRobot', 'dingTalkTrigger', 'dingTalkStreamTrigger'];
-const CREDENTIALS = ['dingTalkRobotApi', 'dingTalkAppApi'];
+const CREDENTIALS = ['dingTalkRobotApi', 'dingTalkAppApi', 'dingTalkAiSourceApi'];
 
 // What `npm run` adds to the environment of its scripts; a user's shell has none of it.
 const NPM_RUN_VARIABLES =
@@ -89,7 +89,7 @@ describe('installing the packed tarball as the README says', () => {
 		expect(install!.ms).toBeLessThan(60_000);
 	});
 
-	it('n8n loads the three nodes and the two credentials', async () => {
+	it('n8n loads the three nodes and the three credentials', async () => {
 		const cookie = await ownerCookie(n8n());
 		const nodes = await typeNames(n8n().baseUrl, 'nodes.json', cookie);
 		const credentials = await typeNames(n8n().baseUrl, 'credentials.json', cookie);

@@ -169,6 +169,31 @@ describe('a new user in the n8n editor', () => {
 		});
 	});
 
+	it('offers card buttons for the App Robot’s Send and Wait, with a template and approvers', async () => {
+		await withScreenshot(page, 'send-and-wait-card-buttons', async () => {
+			const sendAndWait = actions.find(
+				(action) => action.resource === 'appRobot' && action.operation === 'sendAndWait',
+			)!;
+			const panel = await addFromNodePanel(page, baseUrl(), 'DingTalk', 'DingTalk Robot');
+			await panel.getByText(sendAndWait.action, { exact: true }).click();
+			await field(page, 'answerVia').waitFor();
+			// Links by default: nothing about cards on the form yet.
+			expect(await field(page, 'answerVia').inputValue()).toBe('Links');
+			expect(await page.getByTestId('parameter-input-cardTemplateId').count()).toBe(0);
+			await page.getByTestId('parameter-input-answerVia').click();
+			await page
+				.getByText('Card Buttons (Interactive Card over Stream)', { exact: true })
+				.filter({ visible: true })
+				.first()
+				.click();
+			await field(page, 'cardTemplateId').waitFor();
+			await fill(page, 'approvers', 'manager1234');
+			expect(await field(page, 'approvers').inputValue()).toBe('manager1234');
+			const notice = page.getByText(/Card buttons need a published DingTalk Stream Trigger/);
+			expect(await notice.filter({ visible: true }).count()).toBe(1);
+		});
+	});
+
 	it('sends to a group through the app robot from the editor', async () => {
 		await withScreenshot(page, 'run-app-robot-group', async () => {
 			const before = env.openApi.messages.length;

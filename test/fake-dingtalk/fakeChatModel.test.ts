@@ -52,4 +52,47 @@ describe('FakeChatModel (an OpenAI-compatible stand-in model)', () => {
 		expect(words.join('')).toBe('Echo: hi done');
 		expect(words.filter(Boolean).length).toBe(3);
 	});
+
+	it('records when the first and last words of a streamed answer left', async () => {
+		const before = Date.now();
+		await (await chat({ stream: true })).text();
+		const record = model.answers.at(-1)!;
+		expect(record).toMatchObject({ question: 'hi', answer: 'Echo: hi done', stream: true });
+		expect(record.firstTokenAt).toBeGreaterThanOrEqual(before);
+		expect(record.lastTokenAt).toBeGreaterThan(record.firstTokenAt!);
+		expect(record.lastTokenAt).toBeLessThanOrEqual(Date.now());
+	});
+});
+
+describe('FakeChatModel with an API key', () => {
+	const model = new FakeChatModel({ wordDelayMs: 1, apiKey: 'sk-right' });
+	beforeAll(async () => {
+		await model.start();
+	});
+	afterAll(async () => {
+		await model.stop();
+	});
+
+	const chat = async (headers: Record<string, string>) =>
+		await fetch(`${model.baseUrl}/chat/completions`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify({ model: FAKE_MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+		});
+
+	it('answers a request with the key', async () => {
+		expect((await chat({ authorization: 'Bearer sk-right' })).status).toBe(200);
+	});
+
+	it('refuses a missing or wrong key with 401 as OpenAI does, without echoing it', async () => {
+		const missing = await chat({});
+		expect(missing.status).toBe(401);
+		expect(await missing.json()).toMatchObject({ error: { code: 'missing_api_key' } });
+		const wrong = await chat({ authorization: 'Bearer sk-wrong' });
+		expect(wrong.status).toBe(401);
+		const text = await wrong.text();
+		expect(JSON.parse(text)).toMatchObject({ error: { code: 'invalid_api_key' } });
+		expect(text).not.toContain('sk-wrong');
+		expect(model.answers).toHaveLength(1);
+	});
 });

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
  * = {@link FakeChatModel.baseUrl}, any API key) gives a real AI Agent answers with no network:
  * `GET /v1/models`, `POST /v1/chat/completions` answering word by word as server-sent events when
  * `stream` is true (`data: {choices: [{delta: {content}}]}` ... `data: [DONE]`), else at once.
- * The answer is {@link FakeChatModel.answerFor} of the last user message.
+ * The answer is {@link FakeChatModel.answerFor} of the last user message. Each answer is recorded
+ * in {@link FakeChatModel.answers} with when its first and last words left (for the benchmark).
+ * With `apiKey` it refuses, as OpenAI does (401 `invalid_api_key`), a request without
+ * `Authorization: Bearer <apiKey>`.
  */
 
 interface ChatMessage {
@@ -20,6 +23,20 @@ export interface FakeChatModelOptions {
 	/** Pause before each word of a streamed answer. */
 	wordDelayMs?: number;
 	answerFor?: (question: string) => string;
+	/** The only key accepted (Authorization: Bearer); any key (or none) when not set. */
+	apiKey?: string;
+}
+
+/** One chat completion the model answered. */
+export interface ModelAnswer {
+	question: string;
+	answer: string;
+	stream: boolean;
+	receivedAt: number;
+	/** When the first word of a streamed answer was written. */
+	firstTokenAt?: number;
+	/** When its last word was written (before the stop event and [DONE]). */
+	lastTokenAt?: number;
 }
 
 export const FAKE_MODEL = 'fake-gpt';
@@ -36,6 +53,7 @@ function textOf(content: unknown): string {
 
 export class FakeChatModel {
 	readonly requests: Array<{ path: string; body: unknown }> = [];
+	readonly answers: ModelAnswer[] = [];
 	private server?: Server;
 	private port = 0;
 	readonly answerFor: (question: string) => string;
@@ -66,6 +84,20 @@ export class FakeChatModel {
 		);
 	}
 
+	/** OpenAI's answer to a missing or wrong key (without the key). */
+	private keyRefusal(authorization: string | undefined): { message: string; code: string } | null {
+		if (this.options.apiKey === undefined) return null;
+		const given = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+		if (given === this.options.apiKey) return null;
+		return given === undefined
+			? {
+					message:
+						"You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+					code: 'missing_api_key',
+				}
+			: { message: 'Incorrect API key provided.', code: 'invalid_api_key' };
+	}
+
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		let raw = '';
 		for await (const piece of request) raw += String(piece);
@@ -81,6 +113,8 @@ export class FakeChatModel {
 			response.writeHead(status, { 'content-type': 'application/json' });
 			response.end(JSON.stringify(value));
 		};
+		const refusal = this.keyRefusal(request.headers.authorization);
+		if (refusal) return send(401, { error: { ...refusal, type: 'invalid_request_error' } });
 		if (request.method === 'GET' && path === '/v1/models') {
 			return send(200, {
 				object: 'list',
@@ -98,6 +132,13 @@ export class FakeChatModel {
 		const id = `chatcmpl-${randomBytes(8).toString('hex')}`;
 		const model = typeof body.model === 'string' ? body.model : FAKE_MODEL;
 		const created = Math.floor(Date.now() / 1000);
+		const record: ModelAnswer = {
+			question,
+			answer,
+			stream: body.stream === true,
+			receivedAt: Date.now(),
+		};
+		this.answers.push(record);
 		const usage = {
 			prompt_tokens: question.length,
 			completion_tokens: answer.length,
@@ -125,6 +166,8 @@ export class FakeChatModel {
 			await new Promise((resolve) => setTimeout(resolve, this.options.wordDelayMs ?? 40));
 			if (response.destroyed) return;
 			event({ content: word });
+			record.lastTokenAt = Date.now();
+			record.firstTokenAt ??= record.lastTokenAt;
 		}
 		event({}, 'stop');
 		const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;

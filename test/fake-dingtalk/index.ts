@@ -53,4 +53,4 @@ export type { AiCardState, FakeAiCardsOptions, StreamingUpdate } from './aiCards
 export { FakeAnswerSource } from './answerSource';
 export type { AnswerScript, ReceivedAnswerRequest } from './answerSource';
 export { FAKE_MODEL, FakeChatModel } from './fakeChatModel';
-export type { FakeChatModelOptions } from './fakeChatModel';
+export type { FakeChatModelOptions, ModelAnswer } from './fakeChatModel';

@@ -22,13 +22,16 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { DingTalkAiSourceApi } from '../../credentials/DingTalkAiSourceApi.credentials';
 import { DingTalkAppApi } from '../../credentials/DingTalkAppApi.credentials';
 import { DingTalkRobotApi } from '../../credentials/DingTalkRobotApi.credentials';
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { authenticateGeneric } from './authenticateGeneric';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	dingTalkRobotApi: new DingTalkRobotApi(),
 	dingTalkAppApi: new DingTalkAppApi(),
+	dingTalkAiSourceApi: new DingTalkAiSourceApi(),
 };
 
 export interface RunNodeOptions {
@@ -102,7 +105,9 @@ export function fakeCredentialsHelper(
 			const result =
 				typeof authenticate === 'function'
 					? await authenticate(data, requestOptions)
-					: requestOptions;
+					: authenticate?.type === 'generic'
+						? authenticateGeneric(authenticate, data, requestOptions)
+						: requestOptions;
 			requests.push(result);
 			return result;
 		},

@@ -81,6 +81,9 @@ export async function activateTrigger(options: ActivateTriggerOptions): Promise<
 	const additionalData = {
 		credentialsHelper: fakeCredentialsHelper(options.credentials, requests),
 		hooks: { addHandler: () => undefined },
+		// n8n always sets it (N8N_EDITOR_BASE_URL or WEBHOOK_URL); the Stream trigger hands Send and
+		// Wait card clicks there.
+		instanceBaseUrl: 'http://127.0.0.1:5678',
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const emitted: IDataObject[][] = [];

@@ -2,7 +2,8 @@
 // mode: the trigger runs in the webhook process, the executions on the two workers, and each
 // carries the same items as in one process (trigger.test.ts checks those against the same
 // normalisation). The DingTalk Stream Trigger runs on the main process only: one Stream
-// connection for the whole cluster, its executions on a worker.
+// connection for the whole cluster, its executions on a worker; a click on a Send and Wait card
+// reaches it there and resumes the execution waiting on a worker, through the webhook process.
 import type { IDataObject } from 'n8n-workflow';
 
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,8 @@ import { buildEventItem } from '../../nodes/shared/eventItem';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput, type ExecutionData } from '../../scripts/n8n-executions';
 import { startQueueCluster, type QueueCluster } from '../../scripts/n8n-queue';
-import { PACKAGE_NAME, requireFromN8n } from '../../scripts/n8n-runtime';
+import { freePort, PACKAGE_NAME, requireFromN8n } from '../../scripts/n8n-runtime';
+import { readingsOf } from '../e2e/support/cardWait';
 import {
 	eventPush,
 	openEventReply,
@@ -21,13 +23,14 @@ import {
 	signedRobotHeaders,
 	type EventPush,
 } from '../e2e/support/dingtalk';
-import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
+import { FakeCards, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { FakeStreamGateway, type FakeStreamConnection } from '../fake-dingtalk/streamGateway';
 import { credential } from '../e2e/support/fixtures';
 import { post } from '../e2e/support/runs';
 import {
 	credentialReference,
 	robotNode,
+	sendAndWaitWorkflow,
 	triggerPath,
 	triggerWorkflow,
 	uuidFor,
@@ -146,6 +149,33 @@ const gateway = new FakeStreamGateway({
 	apps: [{ clientId: keys.appKey, clientSecret: keys.appSecret }],
 });
 fake.use(gateway);
+
+// Send and Wait by card buttons: the card goes out from a worker; its click arrives over the
+// main process's Stream connection, whose trigger forwards it to the webhook process (the main
+// serves no webhooks here, N8N_DISABLE_PRODUCTION_MAIN_PROCESS), which resumes the execution.
+const CARD_TEMPLATE = 'queue000-0000-4000-8000-00000000c4a1.schema';
+const APPROVER = 'queue-approver';
+const cards = new FakeCards(openApi, { templates: [CARD_TEMPLATE], gateway });
+fake.use(cards);
+const cardApproval = sendAndWaitWorkflow({
+	id: 'queueCardWait001',
+	path: 'queue-card-wait',
+	ask: {
+		resource: 'appRobot',
+		sendAndWaitTo: 'group',
+		openConversationId: GROUP,
+		answerVia: 'cardButtons',
+		cardTemplateId: CARD_TEMPLATE,
+		approvers: APPROVER,
+		cardTitle: 'Restart the payment service?',
+		message: 'In queue mode, by card',
+		options: {},
+	},
+	credential: app,
+});
+/** Set before the cluster starts: the webhook process's port, the trigger's card answer address. */
+const cardAnswerOrigin = { port: 0 };
+const streamTriggerOptions: Record<string, string> = {};
 const stream = {
 	id: 'queueStreamEvent',
 	name: 'Queue: Stream trigger events',
@@ -156,7 +186,11 @@ const stream = {
 			type: `${PACKAGE_NAME}.dingTalkStreamTrigger`,
 			typeVersion: 1,
 			position: [0, 0] as [number, number],
-			parameters: { receive: ['events'], eventTypes: ['user_add_org'], options: {} },
+			parameters: {
+				receive: ['events', 'cardCallbacks'],
+				eventTypes: ['user_add_org'],
+				options: streamTriggerOptions,
+			},
 			credentials: credentialReference(app),
 		},
 		{
@@ -276,13 +310,16 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 		const baseUrl = await fake.start();
 		for (const robotCredential of robotCredentials) robotCredential.data.baseUrl = baseUrl;
 		Object.assign(app.data, { apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl });
-		const senders = [shared, unshared, appSender, approval];
+		cardAnswerOrigin.port = await freePort();
+		streamTriggerOptions.cardAnswerBaseUrl = `http://127.0.0.1:${cardAnswerOrigin.port}`;
+		const senders = [shared, unshared, appSender, approval, cardApproval];
 		cluster = await startQueueCluster({
 			name: 'queue',
 			credentials: [app, ...robotCredentials],
 			workflows: [robot, events, stream, ...senders],
 			publish: [robot.id, events.id, stream.id, ...senders.map((workflow) => workflow.id)],
 			secondWebhook: true,
+			webhookPort: cardAnswerOrigin.port,
 		});
 	}, 300_000);
 	afterAll(async () => {
@@ -545,5 +582,77 @@ describe('DingTalk Trigger in n8n queue mode', () => {
 		expect(row.status).toBe('success');
 		const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
 		expect(nodeOutput(parse(row.data), 'After')).toEqual([{ data: { approved: true } }]);
+	}, 120_000);
+
+	it('Send and Wait by card: the click arrives at the main process and resumes the execution waiting on a worker', async () => {
+		const queue = cluster!;
+		expect(queue.webhookUrl('')).toBe(`http://127.0.0.1:${cardAnswerOrigin.port}/webhook/`);
+		const streamRunsBefore = (await executionRows(queue, stream.id)).length;
+		await post(queue.webhookUrl('queue-card-wait'), {});
+		const deadline = Date.now() + 60_000;
+		let rows = await executionRows(queue, cardApproval.id);
+		while (!(rows.length === 1 && rows[0].status === 'waiting') && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			rows = await executionRows(queue, cardApproval.id);
+		}
+		expect(rows.map((row) => row.status)).toEqual(['waiting']);
+		const executionId = String(rows[0].id);
+		// The card was sent by a worker.
+		expect(
+			(['worker-1', 'worker-2'] as const).filter((role) =>
+				queue.log(role).includes(`Worker started execution ${executionId} `),
+			),
+		).toHaveLength(1);
+		const card = [...cards.cards.values()].find((candidate) =>
+			readingsOf(candidate.outTrackId).some((reading) => reading.executionId === executionId),
+		);
+		expect(card).toMatchObject({ callbackType: 'STREAM', publicData: { status: 'waiting' } });
+
+		// The one Stream connection is the main process's.
+		const connectedBy = Date.now() + 60_000;
+		const appConnection = () =>
+			gateway.liveConnections().find((candidate) => candidate.clientId === keys.appKey);
+		while (!appConnection() && Date.now() < connectedBy) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		const connection = appConnection();
+		expect(connection && processOfConnection(connection)).toBe(queue.main.pid);
+
+		const refused = await cards.click(
+			keys.appKey,
+			{ outTrackId: card!.outTrackId, userId: 'queue-bystander', params: { action: 'approve' } },
+			30_000,
+		);
+		expect(cards.seenBy(refused.card, 'queue-bystander').notice).toBe(
+			'Only the approvers of this request can answer it.',
+		);
+		expect((await executionRows(queue, cardApproval.id))[0].status).toBe('waiting');
+
+		const approved = await cards.click(
+			keys.appKey,
+			{ outTrackId: card!.outTrackId, userId: APPROVER, params: { action: 'approve' } },
+			30_000,
+		);
+		expect(approved.ack.code).toBe(200);
+		expect(approved.card.publicData.status).toBe('approved');
+		const [row] = await endedExecutions(cardApproval.id, 1);
+		expect(row.status).toBe('success');
+		const { parse } = requireFromN8n<{ parse: (text: string) => ExecutionData }>('flatted');
+		expect(nodeOutput(parse(row.data), 'After the Answer')).toEqual([
+			{
+				data: {
+					approved: true,
+					responder: { userId: APPROVER },
+					respondedAt: expect.anything(),
+				},
+			},
+		]);
+		// Resumed on a worker (n8n logs the resumed run as the same execution id), never on main;
+		// the click started no execution of the Stream trigger's workflow.
+		expect(workersThatRan(queue, [row]).flat().length).toBeGreaterThanOrEqual(1);
+		expect(fs.readFileSync(queue.main.logFile, 'utf8')).not.toMatch(
+			new RegExp(`Worker (started|finished) execution ${executionId} `),
+		);
+		expect(await executionRows(queue, stream.id)).toHaveLength(streamRunsBefore);
 	}, 120_000);
 });

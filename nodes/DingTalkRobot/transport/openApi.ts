@@ -185,6 +185,13 @@ function headerText(headers: unknown, name: string): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
+/** What the client needs of n8n: the functions of a node run or of a waiting node's webhook. */
+export interface OpenApiContext {
+	getNode: IExecuteFunctions['getNode'];
+	getCredentials: (type: string, itemIndex?: number) => Promise<ICredentialDataDecryptedObject>;
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest'>;
+}
+
 /**
  * The client of DingTalk's OpenAPI for one item: the app token from the process-wide cache
  * (fetched once, refreshed once when DingTalk refuses it), throttled calls retried with a
@@ -195,7 +202,7 @@ export class OpenApiClient {
 	private readonly sent = new Set<string>();
 
 	constructor(
-		private readonly context: IExecuteFunctions,
+		private readonly context: OpenApiContext,
 		private readonly itemIndex: number,
 		readonly app: AppContext,
 	) {}

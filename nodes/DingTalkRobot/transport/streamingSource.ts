@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
+import { redactSecrets } from '../../shared/redactSecrets';
 import type { StreamEvent } from '../domain/aiCards/streamFormats';
 import { LineSplitter, n8nStreamEvent, openAiStreamEvent } from '../domain/aiCards/streamFormats';
 
@@ -27,6 +28,10 @@ export interface StreamingSourceRequest {
 	body: IDataObject;
 	/** The longest wait for the answer to begin or go on. */
 	idleTimeoutMs: number;
+	/** The credential whose `authenticate` signs the request (an OpenAI-compatible key). */
+	credentialType?: string;
+	/** Values never to show in an error (the key). */
+	secrets?: string[];
 }
 
 export interface StreamedAnswer {
@@ -43,6 +48,13 @@ const WATCH_STEP_MS = 250;
 
 const SOURCE_HINT =
 	'Check the URL and that the workflow behind it is active, its Webhook node has HTTP Method POST and Response Mode "Streaming", and its AI Agent (or Respond to Webhook) has streaming on.';
+
+/** What to do when the source refuses the request (401/403): almost always the API key. */
+function keyHint(credentialType: string | undefined): string {
+	return credentialType
+		? 'The source refused the API key: check the key in the credential chosen for the source (DingTalk AI Card Source API), and that it may use this endpoint and model.'
+		: 'The source wants an API key: set "Source Authentication" to "API Key (OpenAI-Compatible)" and choose a DingTalk AI Card Source API credential with the key.';
+}
 
 function isReadable(value: unknown): value is AsyncIterable<Buffer | string> {
 	return (
@@ -79,8 +91,9 @@ export async function readStreamingSource(
 ): Promise<StreamedAnswer> {
 	let response: { statusCode?: number; headers?: unknown; body?: unknown } = {};
 	let unreachable: unknown;
+	const secrets = request.secrets ?? [];
 	try {
-		response = (await context.helpers.httpRequest({
+		const options: IHttpRequestOptions = {
 			method: 'POST',
 			url: request.url,
 			body: request.body,
@@ -92,20 +105,26 @@ export async function readStreamingSource(
 			disableFollowRedirect: true,
 			timeout: request.idleTimeoutMs,
 			abortSignal: context.getExecutionCancelSignal?.(),
-		})) as typeof response;
+		};
+		response = (await (request.credentialType
+			? context.helpers.httpRequestWithAuthentication.call(context, request.credentialType, options)
+			: context.helpers.httpRequest(options))) as typeof response;
 	} catch (caught) {
 		unreachable = caught ?? 'no reason given';
 	}
 	if (unreachable !== undefined) {
-		throw new SourceFailed(`could not reach the source (${reasonOf(unreachable)})`, SOURCE_HINT);
+		throw new SourceFailed(
+			`could not reach the source (${redactSecrets(reasonOf(unreachable), secrets)})`,
+			SOURCE_HINT,
+		);
 	}
 	const status = response.statusCode ?? 0;
 	const body = response.body;
 	if (status < 200 || status >= 300) {
 		const words = isReadable(body) ? (await readSome(body).catch(() => '')).trim() : '';
 		throw new SourceFailed(
-			`the source answered HTTP ${status}${words ? `: ${words}` : ''}`,
-			SOURCE_HINT,
+			`the source answered HTTP ${status}${words ? `: ${redactSecrets(words, secrets)}` : ''}`,
+			status === 401 || status === 403 ? keyHint(request.credentialType) : SOURCE_HINT,
 			`the source answered HTTP ${status}`,
 		);
 	}
@@ -136,7 +155,10 @@ export async function readStreamingSource(
 		if (!event) return true;
 		if (event.type === 'end') return false;
 		if (event.type === 'error') {
-			throw new SourceFailed(`the answer stopped with an error: ${event.message}`, SOURCE_HINT);
+			throw new SourceFailed(
+				`the answer stopped with an error: ${redactSecrets(event.message, secrets)}`,
+				SOURCE_HINT,
+			);
 		}
 		answer.text += event.text;
 		answer.chunks += 1;
@@ -164,8 +186,10 @@ export async function readStreamingSource(
 	} catch (caught) {
 		broken = caught ?? 'no reason given';
 	}
+	// Not awaited: its step would hold the finished answer back by up to WATCH_STEP_MS; once
+	// done it ends at its next step without touching the body.
 	watch.done = true;
-	await watching;
+	void watching;
 	if (refused) throw refused.error;
 	if (broken instanceof SourceFailed) throw broken;
 	if (watch.silent) {
@@ -175,7 +199,10 @@ export async function readStreamingSource(
 		);
 	}
 	if (broken !== undefined) {
-		throw new SourceFailed(`the answer broke off (${reasonOf(broken)})`, SOURCE_HINT);
+		throw new SourceFailed(
+			`the answer broke off (${redactSecrets(reasonOf(broken), secrets)})`,
+			SOURCE_HINT,
+		);
 	}
 	return answer;
 }

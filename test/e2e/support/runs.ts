@@ -75,3 +75,29 @@ export function failureOf(execution: ExecutionDetail): {
 		code: context.code,
 	};
 }
+
+/** The execution once it no longer waits or runs (polled every 200 ms, for 30 s at most). */
+export async function whenEnded(n8n: N8nInstance, executionId: string): Promise<ExecutionDetail> {
+	for (let attempt = 0; attempt < 150; attempt++) {
+		const current = await n8n.executions.get(executionId);
+		if (!['waiting', 'running', 'new'].includes(current.status)) return current;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`execution ${executionId} still waits or runs`);
+}
+
+/**
+ * The execution once a short "Limit Wait Time" has resumed it: n8n's wait tracker looks for due
+ * executions about once a minute, so this waits up to 100 s for it to stop waiting.
+ */
+export async function afterTimeLimit(
+	n8n: N8nInstance,
+	executionId: string,
+): Promise<ExecutionDetail> {
+	let current = await n8n.executions.get(executionId);
+	for (let waited = 0; current.status === 'waiting' && waited < 100_000; waited += 1000) {
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		current = await n8n.executions.get(executionId);
+	}
+	return await whenEnded(n8n, executionId);
+}

@@ -127,6 +127,27 @@ export function webhookWorkflow(options: {
 	);
 }
 
+/**
+ * Webhook (answering at once) → DingTalk Robot "Ask" (Send and Wait for Response with the given
+ * parameters) → No Operation "After the Answer", which shows what the workflow resumed with.
+ */
+export function sendAndWaitWorkflow(options: {
+	id: string;
+	path: string;
+	ask: Record<string, unknown>;
+	credential: CredentialFixture;
+}): WorkflowFixture {
+	return webhookWorkflow({
+		id: options.id,
+		path: options.path,
+		response: 'immediately',
+		then: [
+			robotNode('Ask', { operation: 'sendAndWait', ...options.ask }, options.credential),
+			{ name: 'After the Answer', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		],
+	});
+}
+
 /** Webhook → DingTalk Robot with the given parameters. */
 export function webhookToRobot(options: {
 	id: string;

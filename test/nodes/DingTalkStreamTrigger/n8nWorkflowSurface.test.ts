@@ -12,7 +12,7 @@ import {
 	type StreamSocketConstructor,
 } from '../../../nodes/DingTalkStreamTrigger/connection';
 import { streamCallbackAck } from '../../../nodes/DingTalkStreamTrigger/frames';
-import { sleepUnlessAborted } from '../../../nodes/DingTalkStreamTrigger/sleep';
+import { sleepUnlessAborted } from '../../../nodes/shared/sleep';
 import { FakeStreamGateway } from '../../fake-dingtalk/streamGateway';
 import { requestTestTicket, until } from './streamTestSetup';
 

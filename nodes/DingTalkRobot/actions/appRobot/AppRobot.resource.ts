@@ -83,7 +83,7 @@ export const description: INodeProperties[] = [
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',
 				description:
-					'Send a card to a group or people and wait until someone answers (an approval, a text, a form)',
+					'Send a card to a group or people and wait until someone answers (an approval, a text, a form), by links or by interactive card buttons over Stream',
 				action: 'Send an app robot card and wait for a response',
 			},
 			{

@@ -1,5 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** Card Template ID: which template of the card builder (卡片搭建平台) the card is made of. */
+export function cardTemplateIdProperty(which: string): INodeProperties {
+	return {
+		displayName: 'Card Template ID',
+		name: 'cardTemplateId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 7a6b5c4d-0000-1111-2222-333344445555.schema',
+		description: `The ID of ${which}, from the card builder (卡片搭建平台)`,
+	};
+}
+
 /**
  * The card variables (cardParamMap) of Send Interactive Card and Update Card: name/value pairs,
  * or one JSON object. `what` says whose variables they are in the descriptions.

@@ -22,6 +22,8 @@ import {
 } from './aiCard.descriptions';
 import { readAiCardKeys, readAiCardSpace } from './readAiCardTarget';
 
+const SOURCE_CREDENTIAL = 'dingTalkAiSourceApi';
+
 /** Longest reason of a failure shown on the card. */
 const CARD_REASON_CHARS = 200;
 
@@ -58,6 +60,21 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. http://localhost:5678/webhook/ai-answer',
 		description:
 			'The production URL of the Webhook node (Response Mode: Streaming) of the workflow that writes the answer. It is called with POST and the body below.',
+		displayOptions: { show: { answerSource: ['workflow'] } },
+	},
+	{
+		displayName: 'Source Authentication',
+		name: 'sourceAuthentication',
+		type: 'options',
+		default: 'none',
+		options: [
+			{ name: 'None', value: 'none', description: 'An n8n webhook, or an endpoint without a key' },
+			{
+				name: 'API Key (OpenAI-Compatible)',
+				value: 'apiKey',
+				description: 'Sends "Authorization: Bearer &lt;key&gt;" from a credential',
+			},
+		],
 		displayOptions: { show: { answerSource: ['workflow'] } },
 	},
 	{
@@ -166,6 +183,18 @@ function readUrl(context: IExecuteFunctions, itemIndex: number): string {
 	return url;
 }
 
+/** The credential of an OpenAI-compatible source, and its key, so no error or output shows it. */
+async function readSourceKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ credentialType?: string; secrets: string[] }> {
+	if (context.getNodeParameter('sourceAuthentication', itemIndex, 'none') !== 'apiKey') {
+		return { secrets: [] };
+	}
+	const credentials = await context.getCredentials(SOURCE_CREDENTIAL, itemIndex);
+	return { credentialType: SOURCE_CREDENTIAL, secrets: [String(credentials.apiKey ?? '')] };
+}
+
 function positiveNumber(value: unknown, fallback: number): number {
 	const number = Number(value);
 	return Number.isFinite(number) && number > 0 ? number : fallback;
@@ -220,6 +249,7 @@ export async function execute(
 				url: readUrl(this, itemIndex),
 				body: readBody(this, itemIndex),
 				idleTimeoutMs: positiveNumber(options.sourceTimeout, 120) * 1000,
+				...(await readSourceKey(this, itemIndex)),
 			}
 		: undefined;
 	const answerText = fromWorkflow ? '' : requiredText(this, itemIndex, 'answerText', 'Text', '');

@@ -5,17 +5,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } fr
 import { MessageFieldError } from '../../domain/robotMessage';
 import type { CardSpace } from '../../domain/cards/openSpace';
 import { openSpaceIdOf } from '../../domain/cards/openSpace';
+import { cardSpacesOf } from './cardSpaces';
 import { createAndDeliverCard } from '../../transport/cards';
 import type { CardCallbackType, NewCard } from '../../transport/cards';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
 import { openApiClient, readRetryOptions, requiredText, robotCodeOf } from '../openApiItem';
 import { retryOptions, robotCodeOption } from './appRobot.descriptions';
-import { cardVariablesProperties } from './cards.descriptions';
+import { cardTemplateIdProperty, cardVariablesProperties } from './cards.descriptions';
 import { readCardVariables } from './readCardVariables';
 import { readChosenTarget } from './readTarget';
-import { conversationOf } from './sendToTarget';
-import type { AppRobotTarget } from './sendToTarget';
 
 const properties: INodeProperties[] = [
 	{
@@ -25,15 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Card Template ID',
-		name: 'cardTemplateId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 7a6b5c4d-0000-1111-2222-333344445555.schema',
-		description: 'The ID of the card template, from the card builder (卡片搭建平台)',
-	},
+	cardTemplateIdProperty('the card template'),
 	{
 		displayName: 'Send To',
 		name: 'cardSendTo',
@@ -151,27 +142,6 @@ const displayOptions = { show: { resource: ['appRobot'], operation: ['sendCard']
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-/** The spaces a card goes to: the group, each person, or the conversation of a received message. */
-function spacesOf(target: AppRobotTarget): CardSpace[] {
-	if (target.to === 'group') {
-		return [{ type: 'IM_GROUP', openConversationId: target.openConversationId }];
-	}
-	if (target.to === 'users') {
-		return target.userIds.map((userId) => ({ type: 'IM_ROBOT', userId }));
-	}
-	if (target.to === 'reply') {
-		const conversation = conversationOf(target.incoming);
-		return conversation.to === 'group'
-			? [{ type: 'IM_GROUP', openConversationId: conversation.openConversationId }]
-			: [{ type: 'IM_ROBOT', userId: conversation.userIds[0] }];
-	}
-	throw new MessageFieldError(
-		'cardSendTo',
-		'Cards go to a group, to users by user ID, or as a reply',
-		'Choose Group, Users or Reply to Message under Send To.',
-	);
-}
-
 function outTrackIdsOf(given: string, spaces: CardSpace[]): string[] {
 	if (!given) return spaces.map(() => `n8n-${randomUUID()}`);
 	if (spaces.length === 1) return [given];
@@ -203,7 +173,10 @@ export async function execute(
 ): Promise<ItemResult[]> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const cardTemplateId = requiredText(this, itemIndex, 'cardTemplateId', 'Card Template ID');
-	const spaces = spacesOf(readChosenTarget(this, itemIndex, 'cardSendTo', options));
+	const spaces = cardSpacesOf(
+		readChosenTarget(this, itemIndex, 'cardSendTo', options),
+		'cardSendTo',
+	);
 	const variables = readCardVariables(this, itemIndex);
 	const callback = readCallback(options);
 	const outTrackIds = outTrackIdsOf(String(options.outTrackId ?? '').trim(), spaces);

@@ -108,12 +108,12 @@ async function stream(
 ): Promise<number> {
 	const budget = appBudgetFor(card.client.app.tokenKey, 20);
 	for (let refusals = 0; ; refusals++) {
-		await budget.take();
+		const release = await budget.take();
 		const outcome = await putCardStreaming(card.client, {
 			outTrackId: card.outTrackId,
 			key: card.contentKey,
 			...update,
-		});
+		}).finally(release);
 		if (outcome === 'sent') return refusals;
 		if (refusals >= card.retry.maxRetries) {
 			throw new NodeOperationError(

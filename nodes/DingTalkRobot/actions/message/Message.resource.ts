@@ -40,7 +40,7 @@ export const description: INodeProperties[] = [
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',
 				description:
-					'Send a card with buttons or a form link, and wait until someone answers (an approval, a text, a form)',
+					'Send a card with link buttons, and wait until someone answers (an approval, a text, a form). Custom robots cannot send interactive cards: for card buttons that answer over Stream, use the App Robot’s Send and Wait.',
 				action: 'Send a card and wait for a response',
 			},
 			{

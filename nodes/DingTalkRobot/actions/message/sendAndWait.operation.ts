@@ -11,7 +11,16 @@ import { sendRobotMessage } from './send';
 
 const displayOptions = { show: { resource: ['message'], operation: ['sendAndWait'] } };
 
-export const description = updateDisplayOptions(displayOptions, sendAndWaitProperties());
+export const description = updateDisplayOptions(displayOptions, [
+	{
+		displayName:
+			'The buttons of this card are links to n8n: the person’s browser must reach n8n’s address. Custom robots cannot send interactive cards; for buttons that answer over Stream (no public URL, who clicked is known, approvers), use App Robot → Send and Wait for Response with Answer Via → Card Buttons.',
+		name: 'linksNotice',
+		type: 'notice',
+		default: '',
+	},
+	...sendAndWaitProperties(),
+]);
 
 /**
  * Posts an action card whose buttons are the signed resume URLs of this execution, through the

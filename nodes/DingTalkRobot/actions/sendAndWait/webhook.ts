@@ -10,6 +10,8 @@ import {
 	freeTextPage,
 	recordedPage,
 } from '../../domain/sendAndWait/pages';
+import { cardWaitWebhook } from './cardWebhook';
+import { readAnswerVia } from './readCardConfig';
 import { readSendAndWaitConfig, webhookReader } from './readConfig';
 
 /**
@@ -19,6 +21,9 @@ import { readSendAndWaitConfig, webhookReader } from './readConfig';
  */
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const config = readSendAndWaitConfig(webhookReader(this));
+	if (readAnswerVia(webhookReader(this)) === 'cardButtons') {
+		return await cardWaitWebhook.call(this, config);
+	}
 	const request = this.getRequestObject();
 	const page = (status: number, html: string): IWebhookResponseData => {
 		const response = this.getResponseObject();

@@ -122,9 +122,14 @@ export class CardTextUpdater {
 			if (this.ending === 'stop') return;
 			const final = this.ending === 'finish';
 			const text = this.latest;
-			await this.options.budget.take();
-			if (this.stopped()) return;
-			const outcome = await this.send(text, final);
+			const release = await this.options.budget.take();
+			let outcome: SendOutcome;
+			try {
+				if (this.stopped()) return;
+				outcome = await this.send(text, final);
+			} finally {
+				release();
+			}
 			if (outcome === 'throttled') {
 				this.stats.throttled += 1;
 				refusals += 1;

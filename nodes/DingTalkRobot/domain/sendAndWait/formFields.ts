@@ -93,12 +93,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function readFormAnswer(
 	fields: FormFieldsParameter,
 	body: Record<string, unknown>,
+	keyOf: (field: FormField, index: number) => string = (_, index) => inputName(index),
 ): FormAnswer {
 	const data = Object.create(null) as Record<string, string | number | null>;
 	let totalBytes = 0;
 	for (const [index, field] of fields.entries()) {
 		const label = field.fieldLabel;
-		const answer = readAnswerText(body[inputName(index)], label);
+		const answer = readAnswerText(body[keyOf(field, index)], label);
 		if (!answer.ok) return answer;
 		totalBytes += answer.bytes;
 		const text = answer.text;

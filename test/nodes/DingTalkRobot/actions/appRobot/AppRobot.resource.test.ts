@@ -83,7 +83,7 @@ describe('node description', () => {
 		]);
 	});
 
-	it('asks for the robot credential on Message and the app credential on the app resources', () => {
+	it('asks for the robot credential on Message, the app credential on the app resources, and a source key only when Reply with AI Card is told to send one', () => {
 		expect(description.credentials).toEqual([
 			expect.objectContaining({
 				name: 'dingTalkRobotApi',
@@ -94,6 +94,18 @@ describe('node description', () => {
 				name: 'dingTalkAppApi',
 				required: true,
 				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
+			}),
+			expect.objectContaining({
+				name: 'dingTalkAiSourceApi',
+				required: true,
+				displayOptions: {
+					show: {
+						resource: ['appRobot'],
+						operation: ['replyWithAiCard'],
+						answerSource: ['workflow'],
+						sourceAuthentication: ['apiKey'],
+					},
+				},
 			}),
 		]);
 	});

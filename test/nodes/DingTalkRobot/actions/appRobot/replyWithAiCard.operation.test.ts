@@ -5,10 +5,15 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import {
 	FAKE_AI_CARD_TEMPLATE,
+	FAKE_MODEL,
 	FakeAiCards,
 	FakeAnswerSource,
+	FakeChatModel,
 	flowStatusHistory,
 } from '../../../../fake-dingtalk';
 import type { AnswerScript } from '../../../../fake-dingtalk';
@@ -112,6 +117,21 @@ describe('Reply with AI Card', () => {
 			},
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('finishes the card right after the answer ends: the silence watch does not hold it back', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const finishedAfter: number[] = [];
+		for (let round = 0; round < 3; round += 1) {
+			const [item] = await run(
+				app,
+				fromWorkflow(`/ai-quick-end-${round}`, { chunks: words(4), delayMs: 20 }),
+			);
+			const timings = item.json.timings as IDataObject;
+			finishedAfter.push(Number(timings.finishedAfterLastChunkMs));
+		}
+		// The watch checks for silence every 250 ms; waiting for its step cost up to that much.
+		expect(Math.min(...finishedAfter)).toBeLessThan(150);
 	});
 
 	it('reads an OpenAI-compatible streaming answer (server-sent events) the same way', async () => {
@@ -354,5 +374,92 @@ describe('Reply with AI Card', () => {
 		expect(Date.now() - started).toBeLessThan(1500);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.description).toContain('Card.Streaming.Write');
+	});
+});
+
+describe('Reply with AI Card from an OpenAI-compatible endpoint with an API key', () => {
+	const KEY = 'sk-test-key-0123456789abcdef';
+	const model = new FakeChatModel({ wordDelayMs: 2, apiKey: KEY });
+	beforeAll(async () => {
+		await model.start();
+	});
+	afterAll(async () => {
+		await model.stop();
+	});
+
+	const chatBody = (question: string) =>
+		JSON.stringify({
+			model: FAKE_MODEL,
+			stream: true,
+			messages: [{ role: 'user', content: question }],
+		});
+
+	function fromModel(question: string, authentication: 'none' | 'apiKey', url = '') {
+		return aiCard({
+			answerSource: 'workflow',
+			streamingUrl: url || `${model.baseUrl}/chat/completions`,
+			sourceAuthentication: authentication,
+			streamingBody: chatBody(question),
+		});
+	}
+
+	const withKey = (app: TestApp, apiKey: string) => ({
+		credentials: { ...app.credentials, dingTalkAiSourceApi: { apiKey } },
+	});
+
+	it('sends the key of the credential as a Bearer token and fills the card with the answer', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const [item] = await run(withKey(app, KEY), fromModel('status?', 'apiKey'));
+		const answer = model.answerFor('status?');
+		expect(item.json.text).toBe(answer);
+		expect(cardOf(app, item.json).publicData).toEqual({ flowStatus: '3', content: answer });
+		expect(JSON.stringify(item.json)).not.toContain(KEY);
+	});
+
+	it('without a key: the execution fails naming the fix, the card shows the failure', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const error = await runExpectingError(app, fromModel('status?', 'none'));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('the source answered HTTP 401');
+		expect(error.description).toContain(
+			'set "Source Authentication" to "API Key (OpenAI-Compatible)"',
+		);
+		const card = [...server().cards.cards.values()].find((each) => each.appKey === app.appKey)!;
+		expect(card.publicData).toEqual({
+			flowStatus: '5',
+			content: '(Failed: the source answered HTTP 401)',
+		});
+	});
+
+	it('with a wrong key: the fix names the credential, and the key shows nowhere, even when the source echoes it', async () => {
+		const app = addApp(server(), { groups: [GROUP] });
+		const wrong = await runExpectingError(
+			withKey(app, 'sk-wrong-key-0123456789'),
+			fromModel('x', 'apiKey'),
+		);
+		expect(wrong.message).toContain('the source answered HTTP 401');
+		expect(wrong.description).toContain('check the key in the credential');
+
+		// A proxy that puts the request's Authorization header into its error page.
+		const echo = createServer((request, response) => {
+			response.writeHead(401, { 'content-type': 'text/plain' });
+			response.end(`denied for ${request.headers.authorization}`);
+		});
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/v1/chat/completions`;
+			const output = await run(withKey(app, KEY), fromModel('x', 'apiKey', url), {
+				continueOnFail: true,
+			});
+			const error = await runExpectingError(withKey(app, KEY), fromModel('x', 'apiKey', url));
+			expect(error.message).toContain('denied for Bearer ***');
+			const shown = JSON.stringify([output, error.message, error.description]);
+			expect(shown).not.toContain(KEY);
+			const cards = [...server().cards.cards.values()].filter((each) => each.appKey === app.appKey);
+			expect(JSON.stringify(cards.map((card) => card.publicData))).not.toContain(KEY);
+		} finally {
+			echo.closeAllConnections();
+			await new Promise((resolve) => echo.close(resolve));
+		}
 	});
 });

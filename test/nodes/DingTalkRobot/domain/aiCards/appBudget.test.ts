@@ -12,7 +12,7 @@ describe('AppBudget', () => {
 		await run(
 			(async () => {
 				for (let call = 0; call < 7; call++) {
-					await budget.take();
+					(await budget.take())();
 					granted.push(now());
 				}
 			})(),
@@ -28,7 +28,8 @@ describe('AppBudget', () => {
 			Promise.all(
 				Array.from({ length: 4 }, async () => {
 					for (let call = 0; call < 5; call++) {
-						await budget.take();
+						// Answered at once.
+						(await budget.take())();
 						granted.push(now());
 					}
 				}),
@@ -41,6 +42,31 @@ describe('AppBudget', () => {
 			).toBeLessThanOrEqual(5);
 		}
 		expect(Math.max(...granted)).toBe(3000);
+	});
+
+	it('counts a call until a second after its answer: DingTalk counts it when it arrives, which may be late', async () => {
+		const { clock, run, now } = virtualClock();
+		const budget = new AppBudget(2, clock);
+		// Each call reaches DingTalk (and is answered) after a latency of its own.
+		const latencies = [300, 0, 0, 0, 0, 0];
+		const arrivals: number[] = [];
+		await run(
+			Promise.all(
+				latencies.map(async (latency) => {
+					const release = await budget.take();
+					await clock.sleep(latency);
+					arrivals.push(now());
+					release();
+				}),
+			),
+		);
+		expect(arrivals).toHaveLength(latencies.length);
+		// DingTalk's window: at most 2 arrivals in any second.
+		for (const at of arrivals) {
+			expect(
+				arrivals.filter((other) => other > at - 1000 && other <= at).length,
+			).toBeLessThanOrEqual(2);
+		}
 	});
 
 	it('pauses all calls after a refusal for the limit', async () => {
