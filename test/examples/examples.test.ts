@@ -77,19 +77,6 @@ const DOCUMENTED = [
 	'stream-command-bot.json',
 ];
 
-/**
- * PENDING: parameters of Send and Wait by card buttons (issue 24 item 3), which the lead builds on
- * branch s21-cardwait. The deploy gate example is written against its contract; once that branch
- * is merged these are node parameters and this list must be emptied.
- */
-const PENDING_PARAMETERS: Record<string, string[]> = {
-	'deploy-gate-card-approval.json/Ask Approvers': [
-		'parameters.answerVia',
-		'parameters.cardTemplateId',
-		'parameters.approvers',
-	],
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ExampleNode {
@@ -369,10 +356,10 @@ describe.each(files)('%s', (file) => {
 			} else {
 				expect(optionValues(description, 'mode')).toContain(node.parameters.mode);
 			}
-			const checked = checkAgainstDescription(node, description);
-			const pending = PENDING_PARAMETERS[`${file}/${node.name}`] ?? [];
-			const dropped = checked.dropped.filter((at) => !pending.includes(at));
-			const { invalidOptions, missingRequired } = checked;
+			const { dropped, invalidOptions, missingRequired } = checkAgainstDescription(
+				node,
+				description,
+			);
 			expect({ dropped, invalidOptions, missingRequired }).toEqual({
 				dropped: [],
 				invalidOptions: [],
