@@ -60,6 +60,14 @@ export const DEFAULT_CREDENTIALS: CredentialReference[] = [
 	{ type: APP_CREDENTIAL_TYPE, id: 'dtSandboxApp0001', name: 'DingTalk App account' },
 ];
 
+/**
+ * The DingTalk App API credential of the sandbox's second app (the card examples'): its own Stream
+ * connection for card callbacks, as DingTalk gives each message of an app to one connection.
+ */
+export const CARD_APP_CREDENTIAL_ID = 'dtSandboxApp0002';
+/** Long ago, and its name "DingTalk App 2 account" sorts first: see credentialsForSandbox. */
+const CARD_APP_CREDENTIAL_CHANGED_AT = '2020-01-01T00:00:00.000Z';
+
 /** The conversation of the sandbox's robot @-messages, known to the fake OpenAPI. */
 const SANDBOX_GROUP = 'cidSandboxGroup0001==';
 
@@ -146,7 +154,7 @@ function sandboxTargets(examples: ExampleWorkflow[], n8nUrl: string): SandboxTar
 		) ?? endpoints.find((endpoint) => endpoint.mode === 'event');
 	const url = (endpoint?: TriggerEndpoint) =>
 		endpoint ? `${n8nUrl}/webhook/${endpoint.path}` : undefined;
-	const stream = streamExamples(examples);
+	const stream = robotMessageStreamExamples(examples);
 	// Approval results go to the trigger that subscribes to them.
 	const approvalEvent = endpoints.find(
 		(endpoint) =>
@@ -171,16 +179,37 @@ function streamTriggers(example: ExampleWorkflow) {
 	return example.nodes.filter((node) => node.type === STREAM_TRIGGER_NODE_TYPE && !node.disabled);
 }
 
-/**
- * The one Stream example that holds the sandbox app's connection: DingTalk hands each message to
- * one of an app's connections, so a second published Stream trigger would take messages at random.
- */
-export const PUBLISHED_STREAM_EXAMPLE = 'stream-command-bot.json';
+/** The App API credential id a Stream example's trigger connects with. */
+function streamAppOf(example: ExampleWorkflow): string {
+	return String(streamTriggers(example)[0]?.credentials?.[APP_CREDENTIAL_TYPE]?.id ?? '');
+}
 
-function streamExamples(examples: ExampleWorkflow[]): ExampleWorkflow[] {
-	const all = examples.filter((example) => streamTriggers(example).length > 0);
-	const preferred = all.find((example) => example.file === PUBLISHED_STREAM_EXAMPLE) ?? all[0];
-	return preferred ? [preferred] : [];
+/**
+ * The Stream examples that hold the connection of their sandbox app, one per app: DingTalk hands
+ * each message to one of an app's connections, so a second published Stream trigger of the same
+ * app would take messages at random. The first app's is the Stream command bot; the card app's
+ * ({@link CARD_APP_CREDENTIAL_ID}) answers the alert card's Acknowledge button.
+ */
+export const PUBLISHED_STREAM_EXAMPLES = ['stream-command-bot.json', 'alert-acknowledge-card.json'];
+
+/** One Stream example per app: the listed one, else the first. */
+export function streamExamples(examples: ExampleWorkflow[]): ExampleWorkflow[] {
+	const byApp = new Map<string, ExampleWorkflow[]>();
+	for (const example of examples.filter((candidate) => streamTriggers(candidate).length > 0)) {
+		byApp.set(streamAppOf(example), [...(byApp.get(streamAppOf(example)) ?? []), example]);
+	}
+	return [...byApp.values()].map(
+		(all) => all.find((example) => PUBLISHED_STREAM_EXAMPLES.includes(example.file)) ?? all[0],
+	);
+}
+
+/** The examples whose Stream trigger receives robot messages: the page's Send over Stream reaches them. */
+function robotMessageStreamExamples(examples: ExampleWorkflow[]): ExampleWorkflow[] {
+	return streamExamples(examples).filter((example) =>
+		streamTriggers(example).some((node) =>
+			((node.parameters.receive as string[] | undefined) ?? []).includes('robotMessages'),
+		),
+	);
 }
 
 /**
@@ -244,14 +273,31 @@ function credentialsForSandbox(
 			references.push(fallback);
 		}
 	}
-	return credentialsFor(references, {
-		[ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData,
-		[APP_CREDENTIAL_TYPE]: {
-			...sandbox.appCredentialData,
-			// Session webhooks and media uploads of the app robot go to the sandbox as well.
-			oapiBaseUrl: sandbox.fake.baseUrl,
+	const app = {
+		...sandbox.appCredentialData,
+		// Session webhooks and media uploads of the app robot go to the sandbox as well.
+		oapiBaseUrl: sandbox.fake.baseUrl,
+	};
+	// New nodes in the editor keep the first app's credential: of several of a type, n8n preselects
+	// the most recently changed (2.41), or, with no change times in its list, the last by name (2.8).
+	const credentials = credentialsFor(
+		references,
+		{ [ROBOT_CREDENTIAL_TYPE]: sandbox.robotCredentialData, [APP_CREDENTIAL_TYPE]: app },
+		{
+			[CARD_APP_CREDENTIAL_ID]: {
+				...app,
+				appKey: sandbox.secrets.cardAppKey,
+				appSecret: sandbox.secrets.cardAppSecret,
+				eventToken: '',
+				eventAesKey: '',
+			},
 		},
-	});
+	);
+	return credentials.map((credential) =>
+		credential.id === CARD_APP_CREDENTIAL_ID
+			? { ...credential, updatedAt: CARD_APP_CREDENTIAL_CHANGED_AT }
+			: credential,
+	);
 }
 
 /** Credentials are imported again only when they changed or one is missing from the database. */
@@ -296,6 +342,13 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 					groups: [SANDBOX_GROUP],
 					users: [SANDBOX_USER_ID],
 				},
+				{
+					appKey: state.secrets.cardAppKey,
+					appSecret: state.secrets.cardAppSecret,
+					robotCode: state.secrets.cardAppKey,
+					groups: [SANDBOX_GROUP],
+					users: [SANDBOX_USER_ID],
+				},
 			],
 		});
 		// The trigger URLs need n8n's port before n8n runs; the instance takes the same one.
@@ -314,11 +367,15 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			todos: true,
 		});
 		started.sandbox = sandbox;
+		sandbox.stream.addApp({
+			clientId: state.secrets.cardAppKey,
+			clientSecret: state.secrets.cardAppSecret,
+		});
 		sandbox.fake.use(openApi);
 		// The sandbox has no card builder: every card template ID exists.
 		const cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
 		sandbox.fake.use(cards);
-		sandbox.fake.use(sandboxCards(cards, state.secrets.appKey));
+		sandbox.fake.use(sandboxCards(cards, [state.secrets.appKey, state.secrets.cardAppKey]));
 		// AI cards stream into the same cards, at the lower end of the limits users report.
 		sandbox.fake.use(new FakeAiCards(openApi, cards, { qpsLimit: 20 }));
 		const contacts = new FakeContacts(openApi, {

@@ -45,7 +45,8 @@ export function loadDevState(file: string, userFolder: string): DevState {
 	let saved: Partial<DevState> = {};
 	if (fs.existsSync(file)) saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevState>;
 	return {
-		secrets: saved.secrets ?? generateSandboxSecrets(),
+		// A state file of an older version lacks the secrets added since.
+		secrets: { ...generateSandboxSecrets(), ...saved.secrets },
 		encryptionKey:
 			saved.encryptionKey ?? keyOfUserFolder(userFolder) ?? randomBytes(24).toString('base64url'),
 		owner: saved.owner ?? {

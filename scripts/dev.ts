@@ -94,6 +94,12 @@ function banner(env: DevEnvironment): string {
 			"      Its DingTalk Stream Trigger connected out to the sandbox's gateway: no URL needed.",
 		);
 	}
+	if (webhookExamples.some(({ path: webhookPath }) => webhookPath === 'alert-acknowledge')) {
+		lines.push(
+			`    - POST an alert to ${n8n.webhookUrl('alert-acknowledge')}, then click its card's Acknowledge`,
+			'      under "Interactive cards" on the sandbox page as a stand-in person: the card says who.',
+		);
+	}
 	for (const { example, path: webhookPath } of webhookExamples) {
 		lines.push(`    - POST ${n8n.webhookUrl(webhookPath)}  (${example.name})`);
 	}

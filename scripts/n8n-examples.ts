@@ -82,13 +82,14 @@ export interface CredentialData {
 	[APP_CREDENTIAL_TYPE]: Record<string, unknown>;
 }
 
-/** One credential per reference, filled with the data of its type. */
+/** One credential per reference, filled with the data of its id in `byId`, else of its type. */
 export function credentialsFor(
 	references: CredentialReference[],
 	data: CredentialData,
+	byId: Record<string, Record<string, unknown>> = {},
 ): CredentialFixture[] {
 	return references.map((reference) => {
-		const values = data[reference.type as keyof CredentialData];
+		const values = byId[reference.id] ?? data[reference.type as keyof CredentialData];
 		if (!values) throw new Error(`No data for a ${reference.type} credential (${reference.name})`);
 		return { ...reference, data: values };
 	});

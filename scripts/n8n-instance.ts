@@ -28,6 +28,8 @@ export interface CredentialFixture {
 	type: string;
 	/** Plain values; n8n encrypts them with the instance key on import. */
 	data: Record<string, unknown>;
+	/** ISO time stored as the credential's last change. Default: the time of the import. */
+	updatedAt?: string;
 }
 
 export interface WorkflowNode {

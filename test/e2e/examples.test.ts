@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-	PUBLISHED_STREAM_EXAMPLE,
+	PUBLISHED_STREAM_EXAMPLES,
 	STREAM_TRIGGER_NODE_TYPE,
 	startDevEnvironment,
 	type DevEnvironment,
@@ -305,10 +305,14 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 	},
 
 	'stream-command-bot.json': async ({ run, mentionRobotOverStream, fake, stream }) => {
-		// Published at start-up, the trigger holds the one connection of the sandbox app.
-		expect(stream.liveConnections().map((connection) => connection.clientId)).toEqual([
-			dev().state.secrets.appKey,
-		]);
+		// Published at start-up, the trigger holds the one connection of the sandbox app (the
+		// alert card's trigger holds the card app's).
+		expect(
+			stream
+				.liveConnections()
+				.map((connection) => connection.clientId)
+				.filter((clientId) => clientId === dev().state.secrets.appKey),
+		).toHaveLength(1);
 		const { result, execution } = await run(() => mentionRobotOverStream('/help'));
 		expect(result.ack).toMatchObject({ code: 200, message: 'OK' });
 		expect(execution.status).toBe('success');
@@ -332,7 +336,55 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 	'ai-assistant-stream.json': async ({ n8n, example, stream }) => {
 		// The sandbox app's one Stream connection is the Stream command bot's (one per app).
 		expect(n8n.published).not.toContain(example.id);
-		expect(stream.liveConnections()).toHaveLength(1);
+		const { appKey } = dev().state.secrets;
+		expect(stream.liveConnections().filter((live) => live.clientId === appKey)).toHaveLength(1);
+	},
+
+	'alert-acknowledge-card.json': async ({ n8n, example, run, postToWebhook, stream }) => {
+		const { cardAppKey } = dev().state.secrets;
+		// The card app's one Stream connection is this example's, for card callbacks only.
+		expect(
+			stream
+				.liveConnections()
+				.filter((live) => live.clientId === cardAppKey)
+				.map((live) => live.subscriptions.map(({ type, topic }) => `${type} ${topic}`)),
+		).toEqual([['CALLBACK /v1.0/card/instances/callback']]);
+
+		const sent = await run(() =>
+			postToWebhook({ title: 'Disk almost full', content: 'db-1 /var at 93%', level: 'warning' }),
+		);
+		expect(failureOf(sent.execution).status).toBe('success');
+		const outTrackId = String((sent.result.body as Record<string, unknown>).outTrackId);
+		const card = dev().cards.card(cardAppKey, outTrackId)!;
+		expect(card).toMatchObject({
+			callbackType: 'STREAM',
+			spaceType: 'IM_GROUP',
+			spaceId: 'cidSandboxGroup0001==',
+			publicData: { title: '[WARNING] Disk almost full', status: 'firing', ackText: '' },
+		});
+		expect(card.publicData.content).toContain('db-1 /var at 93%');
+
+		// A stand-in person clicks Acknowledge: the trigger's answer updates the card at once, for
+		// everyone, and tells the clicker privately.
+		const before = (await n8n.executions.list(example.id)).length;
+		const clicked = await dev().cards.click(cardAppKey, {
+			outTrackId,
+			userId: 'sandbox-user-01',
+			params: { action: 'acknowledge' },
+		});
+		expect(clicked.ack.code).toBe(200);
+		expect(card.publicData).toMatchObject({
+			status: 'acknowledged',
+			ackText: 'Acknowledged by sandbox-user-01',
+		});
+		expect(dev().cards.seenBy(card, 'sandbox-user-01').notice).toBe('You acknowledged this alert.');
+		expect(dev().cards.seenBy(card, 'sandbox-new-hire-01').notice).toBe('');
+
+		// The run then puts the person's name on the card, for everyone.
+		const runs = await n8n.executions.waitFor(example.id, before + 1, { statuses: ['success'] });
+		expect(failureOf(runs[runs.length - 1]).status).toBe('success');
+		expect(card.publicData.ackText).toMatch(/^Acknowledged by Sandbox User at \d{2}:\d{2}$/);
+		expect(card.updates.map((update) => update.via)).toEqual(['callbackAck', 'api']);
 	},
 
 	'approval-before-deploy.json': async ({ run, postToWebhook, fake, n8n, example }) => {
@@ -353,6 +405,71 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 		expect(done.id).toBe(execution.id);
 		expect(deliveredByRobot(fake).body.markdown.text).toContain('Deploying v2.3');
 	},
+	'deploy-gate-card-approval.json': async ({ run, postToWebhook, n8n, example, openApi }) => {
+		const { cardAppKey } = dev().state.secrets;
+		const { execution } = await run(
+			() => postToWebhook({ version: 'v2.4', requestedBy: 'alice', changes: 'new checkout' }),
+			['waiting'],
+		);
+		expect(execution.status).toBe('waiting');
+		// One card of the card app (whose Stream trigger is the alert card example's), waiting.
+		const [card] = [...dev().cards.cards.values()].filter(
+			(candidate) => candidate.appKey === cardAppKey && candidate.outTrackId.startsWith('n8nsw'),
+		);
+		expect(card).toMatchObject({
+			callbackType: 'STREAM',
+			spaceType: 'IM_GROUP',
+			spaceId: 'cidSandboxGroup0001==',
+			publicData: {
+				title: 'Deploy v2.4 to production?',
+				responseType: 'approval',
+				approveText: 'Deploy',
+				declineText: 'Cancel',
+				status: 'waiting',
+				resultText: '',
+			},
+		});
+		expect(card.publicData.content).toContain('**alice** asks to deploy v2.4');
+		const click = async (userId: string, action: string) =>
+			await dev().cards.click(
+				cardAppKey,
+				{ outTrackId: card.outTrackId, userId, actionId: action, params: { action } },
+				30_000,
+			);
+
+		// Someone not among the approvers: told so privately, the run keeps waiting.
+		expect((await click('sandbox-new-hire-01', 'approve')).ack.code).toBe(200);
+		expect(dev().cards.seenBy(card, 'sandbox-new-hire-01').notice).toBe(
+			'Only the approvers of this request can answer it.',
+		);
+		expect(card.publicData.status).toBe('waiting');
+		expect((await n8n.executions.get(execution.id)).status).toBe('waiting');
+
+		// The approver: the card shows the decision for everyone and the run goes on.
+		await click('sandbox-user-01', 'approve');
+		expect(card.publicData).toMatchObject({
+			status: 'approved',
+			resultText: 'Approved by Sandbox User',
+		});
+		const [done] = await n8n.executions.waitFor(example.id, 1, { statuses: ['success'] });
+		expect(done.id).toBe(execution.id);
+		const [answer] = nodeOutput(done.data, 'Ask Approvers');
+		expect(answer.data).toEqual({
+			approved: true,
+			responder: { userId: 'sandbox-user-01', name: 'Sandbox User' },
+			respondedAt: expect.any(String),
+		});
+		expect(openApi.messages).toMatchObject([
+			{ via: 'group', openConversationId: 'cidSandboxGroup0001==', msgKey: 'sampleMarkdown' },
+		]);
+		expect(String(openApi.messages[0].msgParam.text)).toContain('Approved by Sandbox User');
+
+		// A second click changes nothing and says so to the clicker.
+		await click('sandbox-user-01', 'decline');
+		expect(card.publicData.status).toBe('approved');
+		expect(dev().cards.seenBy(card, 'sandbox-user-01').notice).toContain('already answered');
+	},
+
 	'command-bot-long-job.json': async ({ run, mentionRobot, fake }) => {
 		// The run acknowledges at once, then parks in a two-hour Wait node.
 		const { result, execution } = await run(() => mentionRobot('/report weekly'), ['waiting']);
@@ -516,16 +633,17 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			expect(examples.map((example) => example.file)).toEqual(Object.keys(MAIN_PATHS).sort());
 		});
 
-		it('imports every example and publishes each one a webhook or a trigger starts, one Stream example', async () => {
+		it('imports every example and publishes each one a webhook or a trigger starts, one Stream example per app', async () => {
 			const stored = await queryDatabase<{ id: string; name: string; active: number }>(
 				n8n().userFolder,
 				'SELECT id, name, active FROM workflow_entity ORDER BY id',
 			);
+			// A disabled Stream trigger holds no connection (the deploy gate's).
 			const hasStreamTrigger = (example: ExampleWorkflow) =>
-				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE);
+				example.nodes.some((node) => node.type === STREAM_TRIGGER_NODE_TYPE && !node.disabled);
 			const startable = (example: ExampleWorkflow) =>
 				hasStreamTrigger(example)
-					? example.file === PUBLISHED_STREAM_EXAMPLE
+					? PUBLISHED_STREAM_EXAMPLES.includes(example.file)
 					: example.nodes.some(
 							(node) =>
 								!node.disabled &&
@@ -564,6 +682,39 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 				}
 			},
 		);
+
+		it('keeps the first app’s credential the one the editor preselects on a new node', async () => {
+			const { email, password } = dev().state.owner;
+			const login = await fetch(`${n8n().baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+			});
+			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			type Listed = { data: Array<{ id: string; name: string; type: string; updatedAt?: string }> };
+			const appsIn = async (path: string) =>
+				(
+					(await (await fetch(`${n8n().baseUrl}${path}`, { headers: { cookie } })).json()) as Listed
+				).data
+					.filter((credential) => credential.type === 'dingTalkAppApi')
+					// The editor's store lists credentials by name.
+					.sort((a, b) => a.name.localeCompare(b.name));
+			// The editor's rule: the greatest updatedAt; when its list has none (n8n 2.8's usable
+			// credentials; 2.41's carry it), the last one.
+			const preselected = (apps: Listed['data']) =>
+				apps.reduce((newest, current) =>
+					newest.updatedAt !== undefined &&
+					current.updatedAt !== undefined &&
+					newest.updatedAt > current.updatedAt
+						? newest
+						: current,
+				).id;
+			const all = await appsIn('/rest/credentials');
+			expect(all.map((app) => app.id)).toEqual(['dtSandboxApp0002', 'dtSandboxApp0001']);
+			expect(preselected(all)).toBe('dtSandboxApp0001');
+			const usable = await appsIn('/rest/credentials/for-workflow?workflowId=dtExampleApprove');
+			expect(preselected(usable)).toBe('dtSandboxApp0001');
+		});
 
 		it('lets the owner printed by npm run dev log in and see the sandbox credentials', async () => {
 			const { email, password } = dev().state.owner;
@@ -617,7 +768,17 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 					connections: Array<{ clientId: string; subscriptions: string[] }>;
 					pushes: Array<{ kind: string; summary: string; acks: Array<{ code: number }> }>;
 				};
-			expect((await status()).connections).toEqual([
+			// The command bot's, and the card app's for the alert card's Acknowledge button.
+			const connections = (await status()).connections.sort((a, b) =>
+				a.subscriptions[0] < b.subscriptions[0] ? -1 : 1,
+			);
+			expect(connections).toEqual([
+				{
+					id: expect.any(String),
+					clientId: dev().state.secrets.cardAppKey,
+					subscriptions: ['CALLBACK /v1.0/card/instances/callback'],
+					openedAt: expect.any(Number),
+				},
 				{
 					id: expect.any(String),
 					clientId: dev().state.secrets.appKey,
@@ -631,7 +792,7 @@ const MAIN_PATHS: Record<string, (context: Context) => Promise<void>> = {
 			expect(result.status).toBe(200);
 			expect(result.body).toMatchObject({
 				ack: { code: 200, message: 'OK' },
-				connections: 1,
+				connections: 2,
 				sent: { topic: '/v1.0/im/bot/messages/get' },
 			});
 			expect(execution.status).toBe('success');

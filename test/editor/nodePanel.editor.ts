@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
 import { startDevEnvironment, type DevEnvironment } from '../../scripts/dev-environment';
 import { APP_CREDENTIAL_TYPE, ROBOT_CREDENTIAL_TYPE } from '../../scripts/n8n-examples';
+import type { FakeStreamConnection } from '../fake-dingtalk/streamGateway';
 import { SCREENSHOTS, launchChromium, withScreenshot } from './browser';
 import {
 	addFromNodePanel,
@@ -323,8 +324,21 @@ describe('a new user in the n8n editor', () => {
 			const stream = env.sandbox.stream;
 			const before = stream.connections.length;
 			await page.getByTestId('node-execute-button').click();
-			// The test run opens a connection of its own, the newest, which the gateway pushes to.
-			const connection = await stream.waitForConnection(before + 1, 60_000);
+			// The test run opens a connection of its own, for robot messages and events, which the
+			// gateway pushes to. (The published Stream examples' triggers receive no events, and may
+			// open a new connection meanwhile when theirs fell silent.)
+			let connection: FakeStreamConnection | undefined;
+			for (let attempt = 0; attempt < 600 && !connection; attempt++) {
+				connection = stream.connections
+					.slice(before)
+					.find(
+						(candidate) =>
+							!candidate.closed &&
+							candidate.subscriptions.some((subscription) => subscription.type === 'EVENT'),
+					);
+				if (!connection) await page.waitForTimeout(100);
+			}
+			if (!connection) throw new Error('The test run opened no Stream connection in 60 s');
 			stream.pushRobotMessage(
 				{
 					msgId: 'editor-stream-1',

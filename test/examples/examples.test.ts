@@ -62,11 +62,13 @@ const AI_CONNECTIONS = ['ai_languageModel', 'ai_memory'];
 const DOCUMENTED = [
 	'ai-assistant-http.json',
 	'ai-assistant-stream.json',
+	'alert-acknowledge-card.json',
 	'alert-recall-on-resolve.json',
 	'alert-relay.json',
 	'approval-before-deploy.json',
 	'command-bot-long-job.json',
 	'command-bot.json',
+	'deploy-gate-card-approval.json',
 	'employee-left-notify-manager.json',
 	'github-to-dingtalk-markdown.json',
 	'jira-to-dingtalk-action-card.json',

@@ -9,24 +9,36 @@ import { postJson } from './testClient';
 describe('sandbox cards', () => {
 	let sandbox: RunningSandbox;
 	let cards: FakeCards;
-	let socket: WebSocket | undefined;
+	const sockets: WebSocket[] = [];
 	const GROUP = 'cidSandboxCards==';
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();
-		const { appKey, appSecret } = sandbox.secrets;
-		const openApi = new FakeOpenApi({ apps: [{ appKey, appSecret, groups: [GROUP] }] });
+		const { appKey, appSecret, cardAppKey, cardAppSecret } = sandbox.secrets;
+		sandbox.stream.addApp({ clientId: cardAppKey, clientSecret: cardAppSecret });
+		const openApi = new FakeOpenApi({
+			apps: [
+				{ appKey, appSecret, groups: [GROUP] },
+				{ appKey: cardAppKey, appSecret: cardAppSecret, groups: [GROUP] },
+			],
+		});
 		cards = new FakeCards(openApi, { acceptAnyTemplate: true, gateway: sandbox.stream });
-		sandbox.fake.use(openApi).use(cards).use(sandboxCards(cards, appKey));
+		sandbox.fake
+			.use(openApi)
+			.use(cards)
+			.use(sandboxCards(cards, [appKey, cardAppKey]));
 	});
 	afterAll(async () => {
-		socket?.close();
+		for (const socket of sockets) socket.close();
 		await sandbox.stop();
 	});
 
-	async function sendCard(outTrackId: string, callbackType?: string) {
+	async function sendCard(
+		outTrackId: string,
+		callbackType?: string,
+		{ appKey, appSecret }: { appKey: string; appSecret: string } = sandbox.secrets,
+	) {
 		const base = sandbox.fake.baseUrl;
-		const { appKey, appSecret } = sandbox.secrets;
 		const token = (await postJson(`${base}/v1.0/oauth2/accessToken`, { appKey, appSecret })).json
 			.accessToken as string;
 		const response = await fetch(`${base}/v1.0/card/instances/createAndDeliver`, {
@@ -58,27 +70,7 @@ describe('sandbox cards', () => {
 			}),
 		]);
 
-		const opened = await postJson(`${sandbox.fake.baseUrl}${GATEWAY_OPEN_PATH}`, {
-			clientId: sandbox.secrets.appKey,
-			clientSecret: sandbox.secrets.appSecret,
-			subscriptions: [{ type: 'CALLBACK', topic: '/v1.0/card/instances/callback' }],
-		});
-		const frames: StreamFrameSent[] = [];
-		socket = new WebSocket(`${opened.json.endpoint}?ticket=${opened.json.ticket}`);
-		socket.on('message', (data) => {
-			const frame = JSON.parse(data.toString()) as StreamFrameSent;
-			frames.push(frame);
-			const response = { cardData: { cardParamMap: { status: 'acked' } } };
-			socket!.send(
-				JSON.stringify({
-					code: 200,
-					headers: { contentType: 'application/json', messageId: frame.headers.messageId },
-					message: 'OK',
-					data: JSON.stringify({ response }),
-				}),
-			);
-		});
-		await new Promise((resolve) => socket!.once('open', resolve));
+		const frames = await answerCardCallbacks(sandbox.secrets.appKey, sandbox.secrets.appSecret);
 
 		const clicked = await postJson(`${sandbox.fake.baseUrl}/sandbox/cards/click`, {
 			outTrackId: 'alert-1',
@@ -92,6 +84,50 @@ describe('sandbox cards', () => {
 			outTrackId: 'alert-1',
 		});
 	});
+
+	it('lists the cards of a second app and clicks them over that app’s connection', async () => {
+		const { cardAppKey, cardAppSecret } = sandbox.secrets;
+		await sendCard('ack-1', 'STREAM', { appKey: cardAppKey, appSecret: cardAppSecret });
+		const listed = (await (await fetch(`${sandbox.fake.baseUrl}/sandbox/cards`)).json()) as {
+			cards: Array<{ outTrackId: string }>;
+		};
+		expect(listed.cards.map((card) => card.outTrackId)).toContain('ack-1');
+		const frames = await answerCardCallbacks(cardAppKey, cardAppSecret);
+		const clicked = await postJson(`${sandbox.fake.baseUrl}/sandbox/cards/click`, {
+			outTrackId: 'ack-1',
+			userId: 'sandbox-user-01',
+		});
+		expect(clicked.json).toMatchObject({ ackCode: 200, seen: { status: 'acked' } });
+		expect(frames).toHaveLength(1);
+		expect(cards.card(cardAppKey, 'ack-1')?.publicData.status).toBe('acked');
+	});
+
+	/** A Stream connection of the app that answers every card callback with status "acked". */
+	async function answerCardCallbacks(clientId: string, clientSecret: string) {
+		const opened = await postJson(`${sandbox.fake.baseUrl}${GATEWAY_OPEN_PATH}`, {
+			clientId,
+			clientSecret,
+			subscriptions: [{ type: 'CALLBACK', topic: '/v1.0/card/instances/callback' }],
+		});
+		const frames: StreamFrameSent[] = [];
+		const connection = new WebSocket(`${opened.json.endpoint}?ticket=${opened.json.ticket}`);
+		sockets.push(connection);
+		connection.on('message', (data) => {
+			const frame = JSON.parse(data.toString()) as StreamFrameSent;
+			frames.push(frame);
+			const response = { cardData: { cardParamMap: { status: 'acked' } } };
+			connection.send(
+				JSON.stringify({
+					code: 200,
+					headers: { contentType: 'application/json', messageId: frame.headers.messageId },
+					message: 'OK',
+					data: JSON.stringify({ response }),
+				}),
+			);
+		});
+		await new Promise((resolve) => connection.once('open', resolve));
+		return frames;
+	}
 
 	it('says why a click calls nothing back, and wants JSON', async () => {
 		await sendCard('alert-2');

@@ -1,19 +1,22 @@
 import type { FakeCards } from './cards';
+import { sendAndWaitCardView } from './sandboxCardView';
 import type { FakeExtension, Route } from './routing';
 import { guarded, json, readJsonObject, type Handler } from './sandbox';
 
 /**
  * The sandbox's interactive cards: `GET /sandbox/cards` lists the cards the app sent (what
- * everyone sees and what each person sees), `POST /sandbox/cards/click` makes a stand-in person
+ * everyone sees and what each person sees, and for a Send and Wait card its `view`), `POST /sandbox/cards/click` makes a stand-in person
  * click a callback button, `{outTrackId, userId, actionId?, params?}`: a real card callback over
  * the fake Stream gateway, and the card update of the ACK applied. Plug it in with
- * `fake.use(sandboxCards(cards, appKey))` beside the FakeCards.
+ * `fake.use(sandboxCards(cards, appKey))` beside the FakeCards; several app keys show the cards
+ * of each app, and a click goes over the Stream connection of the card's app.
  */
-export function sandboxCards(cards: FakeCards, appKey: string): FakeExtension {
+export function sandboxCards(cards: FakeCards, appKeys: string | string[]): FakeExtension {
+	const apps = typeof appKeys === 'string' ? [appKeys] : appKeys;
 	const list: Handler = () =>
 		json(200, {
 			cards: [...cards.cards.values()]
-				.filter((card) => card.appKey === appKey)
+				.filter((card) => apps.includes(card.appKey))
 				.sort((a, b) => b.createdAt - a.createdAt)
 				.map((card) => ({
 					outTrackId: card.outTrackId,
@@ -25,6 +28,8 @@ export function sandboxCards(cards: FakeCards, appKey: string): FakeExtension {
 					privateData: card.privateData,
 					createdAt: card.createdAt,
 					updates: card.updates.length,
+					// A Send and Wait card as its template shows it; null for other cards.
+					view: sendAndWaitCardView(card),
 				})),
 		});
 
@@ -41,6 +46,8 @@ export function sandboxCards(cards: FakeCards, appKey: string): FakeExtension {
 			body.params && typeof body.params === 'object' && !Array.isArray(body.params)
 				? (body.params as Record<string, unknown>)
 				: {};
+		const appKey =
+			apps.find((candidate) => cards.card(candidate, outTrackId) !== undefined) ?? apps[0];
 		try {
 			const result = await cards.click(appKey, {
 				outTrackId,

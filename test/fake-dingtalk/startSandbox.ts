@@ -32,6 +32,13 @@ export interface SandboxSecrets {
 	eventToken: string;
 	/** 43 letters and digits. */
 	eventAesKey: string;
+	/**
+	 * A second app (DingTalk App API credential) for the card examples: DingTalk gives each
+	 * message of an app to one of its Stream connections, so the card callbacks get their own app
+	 * beside the first app's Stream command bot.
+	 */
+	cardAppKey: string;
+	cardAppSecret: string;
 }
 
 export function generateSandboxSecrets(): SandboxSecrets {
@@ -42,6 +49,8 @@ export function generateSandboxSecrets(): SandboxSecrets {
 		appSecret: randomText(64),
 		eventToken: randomText(24),
 		eventAesKey: randomText(43),
+		cardAppKey: `ding${randomText(16, 'abcdefghijklmnopqrstuvwxyz0123456789')}`,
+		cardAppSecret: randomText(64),
 	};
 }
 

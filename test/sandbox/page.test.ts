@@ -17,6 +17,7 @@ import {
 	until,
 } from '../nodes/DingTalkStreamTrigger/streamTestSetup';
 import { generateCredentials } from '../nodes/DingTalkTrigger/support/requests';
+import { eventually, missing, openChromium, type Browser, type Page } from './chromium';
 import { startStandInStreamWorkflow, type StandInStreamWorkflow } from './standInStreamWorkflow';
 import { startStandInTrigger, type StandInTrigger } from './standInTrigger';
 
@@ -25,80 +26,7 @@ import { startStandInTrigger, type StandInTrigger } from './standInTrigger';
  * download). Skipped, saying why, when either is missing.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const SCREENSHOT = path.join(__dirname, '..', '..', 'test-results', 'sandbox.png');
-
-/** The few playwright-core calls this test makes (the package is an optional devDependency). */
-interface Locator {
-	count(): Promise<number>;
-	allTextContents(): Promise<string[]>;
-	textContent(): Promise<string | null>;
-	getAttribute(name: string): Promise<string | null>;
-	inputValue(): Promise<string>;
-	first(): Locator;
-	locator(selector: string): Locator;
-	fill(value: string): Promise<void>;
-	click(): Promise<void>;
-	selectOption(value: string): Promise<unknown>;
-}
-interface Page {
-	goto(url: string): Promise<unknown>;
-	locator(selector: string): Locator;
-	screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
-	on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
-	on(event: 'pageerror', listener: (error: Error) => void): void;
-}
-interface Browser {
-	newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
-	close(): Promise<void>;
-}
-interface PlaywrightCore {
-	chromium: {
-		launch(options: {
-			executablePath: string;
-			headless: boolean;
-			args: string[];
-		}): Promise<Browser>;
-	};
-}
-
-function playwrightCorePath(): string | undefined {
-	try {
-		return require.resolve('playwright-core');
-	} catch {
-		return undefined;
-	}
-}
-
-const modulePath = playwrightCorePath();
-const missing = !existsSync(CHROMIUM)
-	? `${CHROMIUM} is missing (apt-get install -y chromium)`
-	: !modulePath
-		? 'playwright-core is not installed (it is a devDependency)'
-		: undefined;
-
-/** Polls until `check` stops throwing (page updates arrive by polling too). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			return await check();
-		} catch (error) {
-			if (Date.now() > deadline) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	}
-}
 
 if (missing) {
 	console.warn(`Sandbox page test skipped: ${missing}.`);
@@ -276,13 +204,7 @@ if (missing) {
 				},
 			});
 
-			const playwright = (await import(modulePath!)) as PlaywrightCore;
-			browser = await playwright.chromium.launch({
-				executablePath: CHROMIUM,
-				headless: true,
-				args: CHROMIUM_FLAGS,
-			});
-			page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+			({ browser, page } = await openChromium());
 			page.on('console', (message) => {
 				if (message.type() === 'error') pageProblems.push(message.text());
 			});
