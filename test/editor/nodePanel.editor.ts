@@ -248,6 +248,51 @@ describe('a new user in the n8n editor', () => {
 		});
 	});
 
+	it('lets the approver approve a deploy gate on its interactive card on the sandbox page', async () => {
+		await withScreenshot(page, 'sandbox-card-approve', async () => {
+			const workflowId = 'dtExampleDeployG';
+			const before = (await env.n8n.executions.list(workflowId)).length;
+			const started = await fetch(`${baseUrl()}/webhook/deploy-gate`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ version: 'v8.8', requestedBy: 'editor test', changes: 'cards' }),
+			});
+			expect(started.status).toBe(200);
+			const [waiting] = (
+				await env.n8n.executions.waitFor(workflowId, before + 1, { statuses: ['waiting'] })
+			).slice(-1);
+
+			const sandbox = await page.context().newPage();
+			await sandbox.goto(env.sandbox.pageUrl);
+			const card = sandbox
+				.locator('#cards-list .icard .swcard')
+				.filter({ hasText: 'Deploy v8.8 to production?' });
+			await card.waitFor();
+			expect(await card.locator('.swcard-button').allTextContents()).toEqual(['Deploy', 'Cancel']);
+
+			// Someone who is not an approver: only they are told, the deploy keeps waiting.
+			await sandbox.locator('#cards-user').selectOption('sandbox-new-hire-01');
+			await card.locator('.swcard-button', { hasText: 'Deploy' }).click();
+			await card.locator('.swcard-notice').filter({ hasText: 'Only the approvers' }).waitFor();
+			expect((await env.n8n.executions.get(waiting.id)).status).toBe('waiting');
+
+			// The approver: the card shows the decision and the deploy goes on.
+			await sandbox.locator('#cards-user').selectOption('sandbox-user-01');
+			await card.locator('.swcard-button', { hasText: 'Deploy' }).click();
+			await card
+				.locator('.swcard-result')
+				.filter({ hasText: 'Approved by Sandbox User' })
+				.waitFor();
+			expect(await card.locator('.swcard-button').count()).toBe(0);
+			await sandbox.close();
+
+			const done = await env.n8n.executions.waitFor(workflowId, before + 1, {
+				statuses: ['success'],
+			});
+			expect(done.at(-1)?.id).toBe(waiting.id);
+		});
+	});
+
 	it.each([
 		['the right secret', true],
 		['a wrong secret', false],
