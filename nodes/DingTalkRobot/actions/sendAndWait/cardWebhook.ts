@@ -109,12 +109,12 @@ export async function cardWaitWebhook(
 		return refuse('the click is not on a card of this node and app');
 	}
 
-	const verdict = judgeCardClick(config, readCardWaitConfig(webhookReader(this)), click);
+	const card = readCardWaitConfig(webhookReader(this));
+	const verdict = judgeCardClick(config, card, click);
 	if (verdict.kind === 'notAuthorized') {
-		const { notAuthorizedText } = readCardWaitConfig(webhookReader(this));
 		const response: CardWaitAnswer = {
 			outcome: 'notAuthorized',
-			cardUpdate: cardAckUpdate(undefined, noticeVariables(notAuthorizedText)),
+			cardUpdate: cardAckUpdate(undefined, noticeVariables(card.notAuthorizedText)),
 		};
 		return answer(200, response);
 	}

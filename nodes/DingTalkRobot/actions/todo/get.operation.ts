@@ -4,20 +4,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { getTodo } from '../../transport/todo';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	peopleByProperty,
-	personProperty,
-	taskIdProperty,
-	todoRetryOptions,
-} from './todo.descriptions';
+import { todoOfPersonProperties, todoRetryOptions } from './todo.descriptions';
 import { readTodoTarget } from './todoTarget';
 
-const properties: INodeProperties[] = [
-	taskIdProperty,
-	peopleByProperty,
-	personProperty,
-	todoRetryOptions,
-];
+const properties: INodeProperties[] = [...todoOfPersonProperties, todoRetryOptions];
 
 const displayOptions = { show: { resource: ['todo'], operation: ['get'] } };
 

@@ -61,3 +61,10 @@ export const todoRetryOptions: INodeProperties = {
 	default: {},
 	options: retryOptions,
 };
+
+/** Which to-do of whose: the task ID and the person, as Get, Update and Delete read them. */
+export const todoOfPersonProperties: INodeProperties[] = [
+	taskIdProperty,
+	peopleByProperty,
+	personProperty,
+];

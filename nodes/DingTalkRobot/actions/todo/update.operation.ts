@@ -6,20 +6,12 @@ import { readTimestamp } from '../../domain/timestamp';
 import { updateTodo } from '../../transport/todo';
 import type { ItemResult } from '../node.type';
 import type { NodeRun } from '../nodeRun';
-import {
-	dueTimeProperty,
-	peopleByProperty,
-	personProperty,
-	taskIdProperty,
-	todoRetryOptions,
-} from './todo.descriptions';
+import { dueTimeProperty, todoOfPersonProperties, todoRetryOptions } from './todo.descriptions';
 import { definedFields, readDescription, readSubject } from './todoFields';
 import { readTodoTarget } from './todoTarget';
 
 const properties: INodeProperties[] = [
-	taskIdProperty,
-	peopleByProperty,
-	personProperty,
+	...todoOfPersonProperties,
 	{
 		displayName: 'Status',
 		name: 'status',
