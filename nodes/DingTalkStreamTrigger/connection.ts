@@ -185,7 +185,8 @@ export class StreamConnection {
 				if (!(await this.pause(attempt++))) break;
 				continue;
 			}
-			if (session.sawFrame) attempt = 0;
+			// A session that stayed open a whole watchdog time is no tight loop either.
+			if (session.sawFrame || session.end === 'watchdog') attempt = 0;
 			this.emit({ type: 'closed', reason: session.end });
 			if (session.end === 'disconnect') {
 				this.draining = session.socket;

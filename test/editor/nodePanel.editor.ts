@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 import { DingTalkRobot } from '../../nodes/DingTalkRobot/DingTalkRobot.node';
 import { startDevEnvironment, type DevEnvironment } from '../../scripts/dev-environment';
@@ -45,6 +45,19 @@ const actions = description.properties
 
 const credentialType = (resource: string) =>
 	resource === 'message' ? ROBOT_CREDENTIAL_TYPE : APP_CREDENTIAL_TYPE;
+
+/** Waits for what a card click shows; when it does not come, fails with what the page said. */
+async function shownAfterClick(sandbox: Page, shown: Locator): Promise<void> {
+	try {
+		await shown.waitFor();
+	} catch (error) {
+		const said = await sandbox
+			.locator('#cards-result')
+			.innerText()
+			.catch(() => '');
+		throw new Error(`${(error as Error).message}\nThe sandbox page said: ${said || '(nothing)'}`);
+	}
+}
 
 describe('a new user in the n8n editor', () => {
 	let env: DevEnvironment;
@@ -273,16 +286,19 @@ describe('a new user in the n8n editor', () => {
 			// Someone who is not an approver: only they are told, the deploy keeps waiting.
 			await sandbox.locator('#cards-user').selectOption('sandbox-new-hire-01');
 			await card.locator('.swcard-button', { hasText: 'Deploy' }).click();
-			await card.locator('.swcard-notice').filter({ hasText: 'Only the approvers' }).waitFor();
+			await shownAfterClick(
+				sandbox,
+				card.locator('.swcard-notice').filter({ hasText: 'Only the approvers' }),
+			);
 			expect((await env.n8n.executions.get(waiting.id)).status).toBe('waiting');
 
 			// The approver: the card shows the decision and the deploy goes on.
 			await sandbox.locator('#cards-user').selectOption('sandbox-user-01');
 			await card.locator('.swcard-button', { hasText: 'Deploy' }).click();
-			await card
-				.locator('.swcard-result')
-				.filter({ hasText: 'Approved by Sandbox User' })
-				.waitFor();
+			await shownAfterClick(
+				sandbox,
+				card.locator('.swcard-result').filter({ hasText: 'Approved by Sandbox User' }),
+			);
 			expect(await card.locator('.swcard-button').count()).toBe(0);
 			await sandbox.close();
 

@@ -72,6 +72,11 @@ export interface StartSandboxOptions {
 	approvals?: boolean;
 	/** Whether the caller plugs in sandboxTodos: the page then lists to-dos. */
 	todos?: boolean;
+	/**
+	 * How often the Stream gateway pings each connection, as DingTalk does. Default 20 000 ms: a
+	 * published Stream trigger that hears nothing else keeps its connection instead of timing out.
+	 */
+	streamPingEveryMs?: number;
 }
 
 export interface RunningSandbox {
@@ -100,6 +105,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 	const secrets = options.secrets ?? generateSandboxSecrets();
 	const stream = new FakeStreamGateway({
 		apps: [{ clientId: secrets.appKey, clientSecret: secrets.appSecret }],
+		pingEveryMs: options.streamPingEveryMs ?? 20_000,
 	});
 	await stream.start();
 	const fake = new FakeDingTalk({

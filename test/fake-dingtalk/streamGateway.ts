@@ -42,6 +42,11 @@ export interface FakeStreamGatewayOptions {
 	maxRedeliveries?: number;
 	/** After disconnect(), the socket is closed this much later. Default 10 000 ms, as DingTalk. */
 	disconnectCloseMs?: number;
+	/**
+	 * Send every live connection a SYSTEM ping this often, as DingTalk keeps a healthy connection
+	 * alive; undefined (the default) sends none, so a test sees only the frames it pushed.
+	 */
+	pingEveryMs?: number;
 }
 
 export interface FakeStreamSubscription {
@@ -142,6 +147,8 @@ export class FakeStreamGateway implements FakeExtension {
 	private readonly redeliverAfterMs?: number;
 	private readonly maxRedeliveries: number;
 	private readonly disconnectCloseMs: number;
+	private readonly pingEveryMs?: number;
+	private pinger?: NodeJS.Timeout;
 	private readonly tickets = new Map<string, IssuedTicket>();
 	private readonly acks = new Map<string, RecordedAck[]>();
 	private readonly pendingEvents = new Map<string, PendingEvent>();
@@ -165,6 +172,7 @@ export class FakeStreamGateway implements FakeExtension {
 		this.redeliverAfterMs = options.redeliverAfterMs;
 		this.maxRedeliveries = options.maxRedeliveries ?? 3;
 		this.disconnectCloseMs = options.disconnectCloseMs ?? 10_000;
+		this.pingEveryMs = options.pingEveryMs;
 		for (const app of options.apps ?? []) this.addApp(app);
 	}
 
@@ -225,12 +233,20 @@ export class FakeStreamGateway implements FakeExtension {
 		this.server = server;
 		this.wss = wss;
 		this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		if (this.pingEveryMs) {
+			this.pinger = setInterval(() => {
+				for (const connection of this.liveConnections()) this.ping({ connectionId: connection.id });
+			}, this.pingEveryMs);
+			this.pinger.unref();
+		}
 		return this.url;
 	}
 
 	async stop(): Promise<void> {
 		const server = this.server;
 		if (!server) return;
+		clearInterval(this.pinger);
+		this.pinger = undefined;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		for (const pending of this.pendingEvents.values()) {

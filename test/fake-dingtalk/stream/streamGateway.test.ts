@@ -292,6 +292,29 @@ describe('FakeStreamGateway', () => {
 			expect(() => gateway.pushEvent({ eventType: 'x' })).not.toThrow();
 		});
 
+		it('pings every live connection when told to, as DingTalk keeps one alive', async () => {
+			const pinging = new FakeStreamGateway({ apps: [app], pingEveryMs: 40 });
+			await pinging.start();
+			try {
+				const connected = await openAndConnect(pinging);
+				clients.push(connected);
+				const first = await connected.nextFrame();
+				const second = await connected.nextFrame();
+				for (const frame of [first, second]) {
+					expect(frame.type).toBe('SYSTEM');
+					expect(frame.headers.topic).toBe('ping');
+					expect(JSON.parse(frame.data)).toEqual({ opaque: expect.any(String) });
+				}
+				expect(second.headers.messageId).not.toBe(first.headers.messageId);
+			} finally {
+				await pinging.stop();
+			}
+			// Without the option (every other test here) no frame comes unasked.
+			const quiet = await client();
+			await new Promise((resolve) => setTimeout(resolve, 120));
+			expect(quiet.frames).toEqual([]);
+		});
+
 		it('records ACKs per messageId', async () => {
 			const connected = await client();
 			const messageId = gateway.pushRobotMessage({ msgId: 'm' });

@@ -323,6 +323,20 @@ describe('StreamConnection against the fake gateway', () => {
 		expect(events).toContainEqual({ type: 'closed', reason: 'watchdog' });
 	});
 
+	// A connection that stayed open a whole watchdog time is no tight loop: the next one comes
+	// after the first back-off step, not a longer one each time (a silent app was unreachable
+	// for longer and longer gaps, up to a minute).
+	it('reconnects after the first back-off step each time a silent connection times out', async () => {
+		startConnection({ watchdogMs: 150 });
+		await gateway.waitForConnection(4, 5000);
+		const retries = events.filter(
+			(event): event is Extract<StreamConnectionEvent, { type: 'retrying' }> =>
+				event.type === 'retrying',
+		);
+		expect(retries.length).toBeGreaterThanOrEqual(3);
+		expect(retries.map((event) => event.attempt)).toEqual(retries.map(() => 0));
+	});
+
 	it('gives up on a WebSocket handshake that never completes and tries again', async () => {
 		const sockets: Socket[] = [];
 		const silent = createServer((socket) => sockets.push(socket));
