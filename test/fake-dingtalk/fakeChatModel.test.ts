@@ -96,3 +96,92 @@ describe('FakeChatModel with an API key', () => {
 		expect(model.answers).toHaveLength(1);
 	});
 });
+
+describe('FakeChatModel calling tools', () => {
+	const model = new FakeChatModel({
+		answerFor: (question, results) => `${question} = ${results?.join(', ') ?? 'nothing'}`,
+		toolCallFor: (question, tools) =>
+			tools.includes('calculator')
+				? { name: 'calculator', arguments: { input: question } }
+				: undefined,
+	});
+	beforeAll(async () => {
+		await model.start();
+	});
+	afterAll(async () => {
+		await model.stop();
+	});
+
+	const tools = [{ type: 'function', function: { name: 'calculator', parameters: {} } }];
+	const chat = async (body: object) =>
+		await fetch(`${model.baseUrl}/chat/completions`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ model: FAKE_MODEL, ...body }),
+		});
+
+	it('calls an offered tool, then answers with its result', async () => {
+		const first = (await (
+			await chat({ messages: [{ role: 'user', content: '6*7' }], tools })
+		).json()) as {
+			choices: Array<{
+				finish_reason: string;
+				message: {
+					tool_calls: Array<{ id: string; function: { name: string; arguments: string } }>;
+				};
+			}>;
+		};
+		const [call] = first.choices[0].message.tool_calls;
+		expect(first.choices[0].finish_reason).toBe('tool_calls');
+		expect(call.function).toEqual({ name: 'calculator', arguments: '{"input":"6*7"}' });
+		expect(model.toolCalls).toEqual([
+			{ id: call.id, name: 'calculator', arguments: { input: '6*7' }, question: '6*7' },
+		]);
+
+		const second = (await (
+			await chat({
+				messages: [
+					{ role: 'user', content: '6*7' },
+					{ role: 'assistant', content: null, tool_calls: [call] },
+					{ role: 'tool', tool_call_id: call.id, content: '42' },
+				],
+				tools,
+			})
+		).json()) as { choices: Array<{ message: { content: string } }> };
+		expect(second.choices[0].message.content).toBe('6*7 = 42');
+	});
+
+	it('streams a tool call as OpenAI does: the name first, then the arguments', async () => {
+		const response = await chat({
+			messages: [{ role: 'user', content: '1+1' }],
+			tools,
+			stream: true,
+		});
+		const events = (await response.text()).split('\n\n').filter(Boolean);
+		expect(events.at(-1)).toBe('data: [DONE]');
+		const deltas = events.slice(0, -1).map(
+			(event) =>
+				JSON.parse(event.slice(6)) as {
+					choices: Array<{
+						delta: { tool_calls?: Array<{ function: object }> };
+						finish_reason: string;
+					}>;
+				},
+		);
+		expect(deltas[0].choices[0].delta.tool_calls?.[0].function).toEqual({
+			name: 'calculator',
+			arguments: '',
+		});
+		expect(deltas[1].choices[0].delta.tool_calls?.[0].function).toEqual({
+			arguments: '{"input":"1+1"}',
+		});
+		expect(deltas.at(-1)?.choices[0].finish_reason).toBe('tool_calls');
+	});
+
+	it('answers without a tool when none fits or none is offered', async () => {
+		const plain = (await (await chat({ messages: [{ role: 'user', content: 'hi' }] })).json()) as {
+			choices: Array<{ message: { content: string } }>;
+		};
+		expect(plain.choices[0].message.content).toBe('hi = ');
+	});
+});

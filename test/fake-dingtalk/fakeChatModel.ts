@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
  * The answer is {@link FakeChatModel.answerFor} of the last user message. Each answer is recorded
  * in {@link FakeChatModel.answers} with when its first and last words left (for the benchmark).
  * With `apiKey` it refuses, as OpenAI does (401 `invalid_api_key`), a request without
- * `Authorization: Bearer <apiKey>`.
+ * `Authorization: Bearer <apiKey>`. With `toolCallFor` it calls a tool the request offers
+ * (`tool_calls`, finish reason `tool_calls`) once per question; the answer after the tool's
+ * result is `answerFor(question, results)`.
  */
 
 interface ChatMessage {
@@ -19,10 +21,19 @@ interface ChatMessage {
 	content?: unknown;
 }
 
+/** A function call the model makes: one of the request's `tools` by name, with its arguments. */
+export interface FakeToolCall {
+	name: string;
+	arguments: Record<string, unknown>;
+}
+
 export interface FakeChatModelOptions {
 	/** Pause before each word of a streamed answer. */
 	wordDelayMs?: number;
-	answerFor?: (question: string) => string;
+	/** The answer to the last user message; `toolResults` are the tools' answers since then. */
+	answerFor?: (question: string, toolResults?: string[]) => string;
+	/** The tool to call for a question, given the names of the tools offered; none: answer. */
+	toolCallFor?: (question: string, tools: string[]) => FakeToolCall | undefined;
 	/** The only key accepted (Authorization: Bearer); any key (or none) when not set. */
 	apiKey?: string;
 }
@@ -56,7 +67,9 @@ export class FakeChatModel {
 	readonly answers: ModelAnswer[] = [];
 	private server?: Server;
 	private port = 0;
-	readonly answerFor: (question: string) => string;
+	readonly answerFor: (question: string, toolResults?: string[]) => string;
+	/** The tool calls the model made, in order. */
+	readonly toolCalls: Array<FakeToolCall & { id: string; question: string }> = [];
 
 	constructor(private readonly options: FakeChatModelOptions = {}) {
 		this.answerFor =
@@ -127,11 +140,25 @@ export class FakeChatModel {
 			});
 		}
 		const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
-		const question = textOf(messages.filter((message) => message.role === 'user').at(-1)?.content);
-		const answer = this.answerFor(question);
+		let lastUser = messages.length - 1;
+		while (lastUser >= 0 && messages[lastUser].role !== 'user') lastUser--;
+		const question = textOf(messages[lastUser]?.content);
+		const toolResults = messages
+			.slice(lastUser + 1)
+			.filter((message) => message.role === 'tool')
+			.map((message) => textOf(message.content));
 		const id = `chatcmpl-${randomBytes(8).toString('hex')}`;
 		const model = typeof body.model === 'string' ? body.model : FAKE_MODEL;
 		const created = Math.floor(Date.now() / 1000);
+		const offered = (Array.isArray(body.tools) ? body.tools : [])
+			.map((tool) => (tool as { function?: { name?: unknown } }).function?.name)
+			.filter((name): name is string => typeof name === 'string');
+		const call =
+			offered.length && toolResults.length === 0
+				? this.options.toolCallFor?.(question, offered)
+				: undefined;
+		if (call) return this.callTool(response, body, { id, model, created, question, call });
+		const answer = this.answerFor(question, toolResults);
 		const record: ModelAnswer = {
 			question,
 			answer,
@@ -176,6 +203,56 @@ export class FakeChatModel {
 				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
 			);
 		}
+		response.write('data: [DONE]\n\n');
+		response.end();
+	}
+
+	/** Answers with a call of one of the offered tools, streamed or at once as the request asks. */
+	private callTool(
+		response: ServerResponse,
+		body: Record<string, unknown>,
+		turn: { id: string; model: string; created: number; question: string; call: FakeToolCall },
+	): void {
+		const { id, model, created, call } = turn;
+		const callId = `call_${randomBytes(6).toString('hex')}`;
+		this.toolCalls.push({ ...call, id: callId, question: turn.question });
+		const fn = { name: call.name, arguments: JSON.stringify(call.arguments) };
+		if (body.stream !== true) {
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(
+				JSON.stringify({
+					id,
+					object: 'chat.completion',
+					created,
+					model,
+					choices: [
+						{
+							index: 0,
+							message: {
+								role: 'assistant',
+								content: null,
+								tool_calls: [{ id: callId, type: 'function', function: fn }],
+							},
+							finish_reason: 'tool_calls',
+						},
+					],
+					usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+				}),
+			);
+			return;
+		}
+		response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+		const chunk = (delta: object, finish: string | null = null) =>
+			response.write(
+				`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+			);
+		chunk({
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ index: 0, id: callId, type: 'function', function: { ...fn, arguments: '' } }],
+		});
+		chunk({ tool_calls: [{ index: 0, function: { arguments: fn.arguments } }] });
+		chunk({}, 'tool_calls');
 		response.write('data: [DONE]\n\n');
 		response.end();
 	}
