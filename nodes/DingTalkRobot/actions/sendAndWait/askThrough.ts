@@ -11,14 +11,21 @@ export type AskThrough = 'customRobot' | 'appRobot';
 
 const inTool = (flag: boolean) => ({ '@tool': [flag] }) as IDisplayOptions['show'];
 
+const customRobotAlways = (displayOptions: IDisplayOptions): INodeProperties => ({
+	displayName: 'Ask Through',
+	name: 'askThrough',
+	type: 'hidden',
+	default: 'customRobot',
+	displayOptions,
+});
+
 export const askThroughProperties: INodeProperties[] = [
-	{
-		displayName: 'Ask Through',
-		name: 'askThrough',
-		type: 'hidden',
-		default: 'customRobot',
-		displayOptions: { show: { resource: ['message'], ...inTool(false) } },
-	},
+	// Wherever the choice below is not offered: every Message form of the node, and of its AI tool.
+	customRobotAlways({ show: { resource: ['message'], ...inTool(false) } }),
+	customRobotAlways({
+		show: { resource: ['message'], ...inTool(true) },
+		hide: { operation: ['sendAndWait'] },
+	}),
 	{
 		displayName: 'Ask Through',
 		name: 'askThrough',

@@ -56,6 +56,25 @@ describe('Ask Through: the Human in the Loop tool asks through the custom robot 
 		expect(choice.map((property) => property.displayOptions?.show?.['@tool'])).toEqual([[true]]);
 	});
 
+	it('leaves the node’s AI tool (DingTalk Robot Tool) one credential per resource', () => {
+		const aiTool = { ...node, name: `${node.name}Tool` };
+		for (const operation of ['sendText', 'sendAndWait']) {
+			expect(shownCredentials(aiTool, { resource: 'message', operation })).toEqual([
+				'dingTalkRobotApi',
+			]);
+		}
+		expect(shownCredentials(aiTool, { resource: 'contact', operation: 'getUser' })).toEqual([
+			'dingTalkAppApi',
+		]);
+		expect(
+			shownCredentials(aiTool, {
+				resource: 'message',
+				operation: 'sendAndWait',
+				askThrough: 'appRobot',
+			}),
+		).toEqual(['dingTalkAppApi']);
+	});
+
 	it('runs the App Robot’s Send and Wait only for a tool asking through it', () => {
 		expect(effectiveResource('message', 'sendAndWait', 'appRobot')).toBe('appRobot');
 		expect(effectiveResource('message', 'sendAndWait', 'customRobot')).toBe('message');
