@@ -190,11 +190,9 @@ describe('a new user in the n8n editor', () => {
 				await page.getByText(option, { exact: true }).filter({ visible: true }).first().click();
 			};
 			await choose(resourceNames.get('appRobot')!);
-			// The form now asks for the app credential; n8n selects one by itself only on a new node.
-			expect(await page.getByTestId('credentials-label').innerText()).toContain('DingTalk App API');
+			// The form now asks for the app credential: its list offers the app's, not the robot's.
 			expect(await field(page, 'operation').inputValue()).toBe('Send to Group');
-			await (await openCredentialList(page, credentialName(APP_CREDENTIAL_TYPE))).click();
-			expect(await selectedCredential(page)).toBe(credentialName(APP_CREDENTIAL_TYPE));
+			await expectCredentialOffered(APP_CREDENTIAL_TYPE, ROBOT_CREDENTIAL_TYPE);
 			await choose(resourceNames.get('message')!);
 			expect(await field(page, 'operation').inputValue()).toBe('Send Text');
 			// The form asks for the robot credential again: n8n 2.8 selects the existing one by
