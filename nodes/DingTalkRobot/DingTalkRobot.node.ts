@@ -57,34 +57,34 @@ export class DingTalkRobot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [resumeWebhook('GET'), resumeWebhook('POST')],
-		// The credential follows the resource, but no credential may be shown by `show` on every
-		// resource value: n8n's editor would then take Resource for the authentication selector, hide
-		// it, and set it from whichever credential it picks first (a new node opened App Robot).
+		// The credential follows the resource, but no credential is shown by `show` on Resource or
+		// Operation: n8n's editor takes a field that every such value covers for the authentication
+		// selector, hides it and sets it from the credential it picks first (a new node opened App
+		// Robot), and in the Human in the Loop tool, where both fields are hidden, it takes them and
+		// offers only the credentials shown by them (the tool listed no robot credential).
 		credentials: [
 			{
 				name: 'dingTalkRobotApi',
 				// Optional so that replies through a session webhook work without one; the robot webhook
 				// target checks for it and says so clearly.
 				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
+				displayOptions: {
+					hide: { resource: ['appRobot', 'contact', 'todo', 'approval'], askThrough: ['appRobot'] },
+				},
 			},
 			{
 				name: 'dingTalkAppApi',
 				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
+				// Ask Through is the custom robot on every Custom Robot Message form, and the App Robot
+				// when a Human in the Loop tool asks through it (see sendAndWait/askThrough.ts).
+				displayOptions: { hide: { askThrough: ['customRobot'] } },
 			},
 			{
-				// The key of an OpenAI-compatible endpoint that fills an AI card.
+				// The key of an OpenAI-compatible endpoint that fills an AI card. Source Authentication
+				// exists only on Reply with AI Card with an n8n workflow as the source.
 				name: 'dingTalkAiSourceApi',
 				required: true,
-				displayOptions: {
-					show: {
-						resource: ['appRobot'],
-						operation: ['replyWithAiCard'],
-						answerSource: ['workflow'],
-						sourceAuthentication: ['apiKey'],
-					},
-				},
+				displayOptions: { show: { sourceAuthentication: ['apiKey'] } },
 			},
 		],
 		properties: [

@@ -1,7 +1,9 @@
 // The Human in the Loop tool n8n makes of DingTalk Robot, inside a real n8n: an AI Agent (the
 // stand-in model) wants to run its Calculator tool, which is gated by "DingTalk Robot (Human
-// review)". The custom robot posts the question with links to the fake DingTalk and the execution
-// waits; the approve link resumes it with `approved: true` and the decline link with `false`.
+// review)". Through the custom robot (n8n's default) the question goes out with links and the
+// approve or decline link resumes the execution; through the App Robot (Ask Through) it goes out
+// as an interactive card whose buttons answer over the app's Stream trigger: a bystander's click
+// is refused on the card, the approver's resumes with who approved and locks the card.
 // What n8n then does with the tool is n8n's: on 2.41.1 the approved tool runs and the declined
 // one does not. n8n 2.8.4 as npm installs it runs neither: n8n-core and the AI nodes get separate
 // copies of @langchain/core, so n8n does not see which tool the review gates (the agent gets the
@@ -9,19 +11,40 @@
 import type { WorkflowFixture } from '../../scripts/n8n-instance';
 import { nodeOutput, type ExecutionDetail } from '../../scripts/n8n-executions';
 import { n8nVersion, PACKAGE_NAME } from '../../scripts/n8n-runtime';
-import { FAKE_MODEL, FakeChatModel, FakeDingTalk } from '../fake-dingtalk';
-import { robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
+import {
+	FAKE_MODEL,
+	FakeCards,
+	FakeChatModel,
+	FakeContacts,
+	FakeDingTalk,
+	FakeOpenApi,
+} from '../fake-dingtalk';
+import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
+import { randomAppKeys } from './support/dingtalk';
+import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, whenEnded } from './support/runs';
-import { uuidFor } from './support/workflows';
+import { streamWorkflow, uuidFor } from './support/workflows';
 
 const TOKEN = 'e2ehitltool00000000000000000000000000000000000000000000000000001';
 const OPENAI = { id: 'e2eHitlOpenAi001', name: 'E2E stand-in chat model (HITL)' };
-const ID = 'e2eHitlToolFlow1';
-const PATH = 'e2e-hitl-tool';
+const APP = { id: 'e2eHitlToolApp01', name: 'E2E HITL app (fake DingTalk)' };
+const keys = randomAppKeys();
+const GROUP = 'cidE2eHitlCard01==';
+const TEMPLATE = 'e2e00000-0000-4000-8000-0000000041c7.schema';
+const APPROVER = 'e2e-hitl-approver';
+const APPROVER_NAME = '李四';
+const BYSTANDER = 'e2e-hitl-bystander';
 const GATES_TOOLS = n8nVersion() !== '2.8.4';
 
-function hitlWorkflow(): WorkflowFixture {
+const LINKS = { id: 'e2eHitlToolFlow1', path: 'e2e-hitl-tool' };
+const CARD = { id: 'e2eHitlToolCard1', path: 'e2e-hitl-tool-card' };
+
+/** Webhook → AI Agent (stand-in model) with Calculator guarded by DingTalk Robot (Human review). */
+function hitlWorkflow(
+	{ id: ID, path: PATH }: { id: string; path: string },
+	review: { parameters: object; credentials: object },
+): WorkflowFixture {
 	const node = (
 		name: string,
 		type: string,
@@ -32,7 +55,7 @@ function hitlWorkflow(): WorkflowFixture {
 	) => ({ id: uuidFor(`${ID}/${name}`), name, type, typeVersion, position, parameters, ...extra });
 	return {
 		id: ID,
-		name: 'E2E AI agent asks DingTalk before its tool runs',
+		name: `E2E AI agent asks DingTalk before its tool runs (${PATH})`,
 		active: false,
 		nodes: [
 			node(
@@ -64,12 +87,9 @@ function hitlWorkflow(): WorkflowFixture {
 				{
 					cardTitle: 'The agent asks',
 					approvalOptions: { values: { approvalType: 'double' } },
+					...review.parameters,
 				},
-				{
-					credentials: {
-						dingTalkRobotApi: { id: ROBOT_CREDENTIAL.id, name: ROBOT_CREDENTIAL.name },
-					},
-				},
+				{ credentials: review.credentials },
 			),
 			node('Calculator', '@n8n/n8n-nodes-langchain.toolCalculator', 1, [400, 440], {}),
 		],
@@ -88,6 +108,17 @@ function hitlWorkflow(): WorkflowFixture {
 
 describe('the Human in the Loop tool in a real n8n', () => {
 	const fake = new FakeDingTalk({ robots: [{ token: TOKEN }] });
+	const gateway = new FakeStreamGateway({
+		apps: [{ clientId: keys.appKey, clientSecret: keys.appSecret }],
+	});
+	const openApi = new FakeOpenApi({
+		apps: [{ appKey: keys.appKey, appSecret: keys.appSecret, groups: [GROUP] }],
+	});
+	const cards = new FakeCards(openApi, { templates: [TEMPLATE], gateway });
+	const contacts = new FakeContacts(openApi, {
+		users: [{ userid: APPROVER, unionid: 'e2eHitlUnion', name: APPROVER_NAME, dept_id_list: [1] }],
+	});
+	fake.use(openApi).use(cards).use(contacts).use(gateway);
 	const model = new FakeChatModel({
 		toolCallFor: (question, tools) =>
 			// n8n names a tool after its node.
@@ -99,37 +130,79 @@ describe('the Human in the Loop tool in a real n8n', () => {
 				: undefined,
 		answerFor: (question, results = []) => `${question} is ${results.join(' | ')}`,
 	});
+	const workflows = [
+		hitlWorkflow(LINKS, {
+			parameters: {},
+			credentials: { dingTalkRobotApi: { id: ROBOT_CREDENTIAL.id, name: ROBOT_CREDENTIAL.name } },
+		}),
+		hitlWorkflow(CARD, {
+			parameters: {
+				askThrough: 'appRobot',
+				sendAndWaitTo: 'group',
+				openConversationId: GROUP,
+				answerVia: 'cardButtons',
+				cardTemplateId: TEMPLATE,
+				approvers: APPROVER,
+				options: {},
+			},
+			credentials: { dingTalkAppApi: { id: APP.id, name: APP.name } },
+		}),
+		streamWorkflow({
+			id: 'e2eHitlToolStrm1',
+			name: 'E2E HITL: the app’s Stream trigger',
+			trigger: { receive: ['robotMessages', 'cardCallbacks'], options: {} },
+			credential: { type: 'dingTalkAppApi', data: {}, ...APP },
+			then: [{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }],
+		}),
+	];
 	const n8n = useN8n(async () => {
+		await gateway.start();
 		const baseUrl = await fake.start();
 		const modelUrl = await model.start();
 		return {
 			name: 'hitl-tool',
 			credentials: [
 				robotCredential({ accessToken: TOKEN, baseUrl }),
+				credential('dingTalkAppApi', APP.id, APP.name, {
+					...keys,
+					ownerKey: '',
+					apiBaseUrl: baseUrl,
+					oapiBaseUrl: baseUrl,
+				}),
 				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-stand-in', url: modelUrl } },
 			],
-			workflows: [hitlWorkflow()],
-			publish: [ID],
+			workflows,
+			publish: workflows.map((workflow) => workflow.id),
 		};
 	});
 	beforeEach(() => fake.reset());
 	afterAll(async () => {
 		await fake.stop();
+		await gateway.stop();
 		await model.stop();
 	});
 
-	/** Asks the agent; returns the waiting execution and the card the custom robot posted. */
-	async function askAgent(question: string) {
-		const before = (await n8n().executions.list(ID)).length;
+	/** Asks the agent; returns the execution waiting for the review. */
+	async function askAgent(flow: { id: string; path: string }, question: string) {
+		const before = (await n8n().executions.list(flow.id)).length;
 		const calls = model.toolCalls.length;
-		await post(n8n().webhookUrl(PATH), { question });
+		await post(n8n().webhookUrl(flow.path), { question });
 		const [execution] = (
-			await n8n().executions.waitFor(ID, before + 1, { statuses: ['success', 'waiting'] })
+			await n8n().executions.waitFor(flow.id, before + 1, {
+				statuses: ['success', 'waiting'],
+				timeoutMs: 60_000,
+			})
 		).slice(-1);
 		expect(execution.status).toBe('waiting');
 		expect(model.toolCalls.slice(calls)).toEqual([
 			expect.objectContaining({ name: 'Calculator', question }),
 		]);
+		return execution;
+	}
+
+	/** Asks through the custom robot; returns the waiting execution and the card it posted. */
+	async function askWithLinks(question: string) {
+		const execution = await askAgent(LINKS, question);
 		expect(fake.received).toHaveLength(1);
 		const card = fake.received[0].body.actionCard as {
 			title: string;
@@ -154,8 +227,8 @@ describe('the Human in the Loop tool in a real n8n', () => {
 		return output?.ai_tool?.[0]?.map((item) => item.json);
 	}
 
-	it('posts the tool call to the group; the approve link resumes it, and the tool runs', async () => {
-		const { execution, card } = await askAgent('6*7');
+	it('through the custom robot: the tool call is posted with links; approve resumes it and the tool runs', async () => {
+		const { execution, card } = await askWithLinks('6*7');
 		expect((await fetch(card.btns[0].actionURL, { method: 'POST' })).status).toBe(200);
 		const done = await whenEnded(n8n(), execution.id);
 		expect(failureOf(done).status).toBe('success');
@@ -165,8 +238,8 @@ describe('the Human in the Loop tool in a real n8n', () => {
 		}
 	});
 
-	it('the decline link resumes it with a no, and the tool does not run', async () => {
-		const { execution, card } = await askAgent('2+2');
+	it('through the custom robot: decline resumes it with a no, and the tool does not run', async () => {
+		const { execution, card } = await askWithLinks('2+2');
 		expect((await fetch(card.btns[1].actionURL, { method: 'POST' })).status).toBe(200);
 		const done = await whenEnded(n8n(), execution.id);
 		expect(failureOf(done).status).toBe('success');
@@ -175,6 +248,53 @@ describe('the Human in the Loop tool in a real n8n', () => {
 		expect(answer.output).not.toContain('"response":"4"');
 		if (GATES_TOOLS) {
 			expect(answer.output).toContain('"output":"User rejected the tool call to Calculator');
+		}
+	});
+
+	it('through the App Robot: a card with buttons; a bystander is refused, the approver resumes it with who approved', async () => {
+		const execution = await askAgent(CARD, '6*7');
+		const card = [...cards.cards.values()].find(
+			(candidate) => candidate.appKey === keys.appKey && candidate.publicData.status === 'waiting',
+		);
+		if (!card) throw new Error('the App Robot sent no Send and Wait card');
+		expect(card).toMatchObject({
+			cardTemplateId: TEMPLATE,
+			callbackType: 'STREAM',
+			spaceId: GROUP,
+		});
+		expect(card.publicData.title).toBe('The agent asks');
+		expect(String(card.publicData.content)).toContain('Calculator');
+		expect(fake.received).toEqual([]);
+
+		await gateway.waitForConnection(1, 60_000);
+		const refused = await cards.click(
+			keys.appKey,
+			{ outTrackId: card.outTrackId, userId: BYSTANDER, params: { action: 'approve' } },
+			20_000,
+		);
+		expect(String(cards.seenBy(refused.card, BYSTANDER).notice)).toMatch(/Only the approvers/);
+		expect((await n8n().executions.get(execution.id)).status).toBe('waiting');
+
+		const approved = await cards.click(
+			keys.appKey,
+			{ outTrackId: card.outTrackId, userId: APPROVER, params: { action: 'approve' } },
+			20_000,
+		);
+		expect(approved.card.publicData.status).toBe('approved');
+		expect(approved.card.publicData.resultText).toContain(APPROVER_NAME);
+		const done = await whenEnded(n8n(), execution.id);
+		expect(failureOf(done).status).toBe('success');
+		expect(reviewAnswer(done)).toEqual([
+			{
+				data: {
+					approved: true,
+					responder: { userId: APPROVER, name: APPROVER_NAME },
+					respondedAt: expect.any(String),
+				},
+			},
+		]);
+		if (GATES_TOOLS) {
+			expect(nodeOutput(done.data, 'AI Agent')).toEqual([{ output: '6*7 is [{"response":"42"}]' }]);
 		}
 	});
 });

@@ -67,6 +67,35 @@ describe('a new user in the n8n editor', () => {
 	const credentialName = (type: string) =>
 		env.credentials.find((credential) => credential.type === type)!.name;
 	const baseUrl = () => env.n8n.baseUrl;
+	/**
+	 * The form's credential is one of `type`: selected by n8n itself, or picked from a list that
+	 * offers it and not `notType`.
+	 */
+	const expectCredentialOffered = async (type: string, notType: string) => {
+		if ((await selectedCredential(page)) === '') {
+			const option = await openCredentialList(page, credentialName(type));
+			const other = page
+				.getByText(credentialName(notType), { exact: true })
+				.filter({ visible: true });
+			expect(await other.count()).toBe(0);
+			await option.click();
+		}
+		// n8n may select one by itself; the sandbox has two app credentials.
+		const ofType = env.credentials.filter((credential) => credential.type === type);
+		expect(ofType.map((credential) => credential.name)).toContain(await selectedCredential(page));
+	};
+	/** Answer Via → Card Buttons shows the template and approvers fields; fills the approvers. */
+	const chooseCardButtonsWithApprovers = async () => {
+		await page.getByTestId('parameter-input-answerVia').click();
+		await page
+			.getByText('Card Buttons (Interactive Card over Stream)', { exact: true })
+			.filter({ visible: true })
+			.first()
+			.click();
+		await field(page, 'cardTemplateId').waitFor();
+		await fill(page, 'approvers', 'manager1234');
+		expect(await field(page, 'approvers').inputValue()).toBe('manager1234');
+	};
 
 	beforeAll(async () => {
 		fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
@@ -161,24 +190,14 @@ describe('a new user in the n8n editor', () => {
 				await page.getByText(option, { exact: true }).filter({ visible: true }).first().click();
 			};
 			await choose(resourceNames.get('appRobot')!);
-			// The form now asks for the app credential; n8n selects one by itself only on a new node.
-			expect(await page.getByTestId('credentials-label').innerText()).toContain('DingTalk App API');
+			// The form now asks for the app credential: its list offers the app's, not the robot's.
 			expect(await field(page, 'operation').inputValue()).toBe('Send to Group');
-			await (await openCredentialList(page, credentialName(APP_CREDENTIAL_TYPE))).click();
-			expect(await selectedCredential(page)).toBe(credentialName(APP_CREDENTIAL_TYPE));
+			await expectCredentialOffered(APP_CREDENTIAL_TYPE, ROBOT_CREDENTIAL_TYPE);
 			await choose(resourceNames.get('message')!);
 			expect(await field(page, 'operation').inputValue()).toBe('Send Text');
 			// The form asks for the robot credential again: n8n 2.8 selects the existing one by
 			// itself, n8n 2.41 leaves the choice to the user, from robot credentials only.
-			if ((await selectedCredential(page)) === '') {
-				const robotOption = await openCredentialList(page, credentialName(ROBOT_CREDENTIAL_TYPE));
-				const appOption = page
-					.getByText(credentialName(APP_CREDENTIAL_TYPE), { exact: true })
-					.filter({ visible: true });
-				expect(await appOption.count()).toBe(0);
-				await robotOption.click();
-			}
-			expect(await selectedCredential(page)).toBe(credentialName(ROBOT_CREDENTIAL_TYPE));
+			await expectCredentialOffered(ROBOT_CREDENTIAL_TYPE, APP_CREDENTIAL_TYPE);
 		});
 	});
 
@@ -193,17 +212,44 @@ describe('a new user in the n8n editor', () => {
 			// Links by default: nothing about cards on the form yet.
 			expect(await field(page, 'answerVia').inputValue()).toBe('Links');
 			expect(await page.getByTestId('parameter-input-cardTemplateId').count()).toBe(0);
-			await page.getByTestId('parameter-input-answerVia').click();
-			await page
-				.getByText('Card Buttons (Interactive Card over Stream)', { exact: true })
-				.filter({ visible: true })
-				.first()
-				.click();
-			await field(page, 'cardTemplateId').waitFor();
-			await fill(page, 'approvers', 'manager1234');
-			expect(await field(page, 'approvers').inputValue()).toBe('manager1234');
+			await chooseCardButtonsWithApprovers();
 			const notice = page.getByText(/Card buttons need a published DingTalk Stream Trigger/);
 			expect(await notice.filter({ visible: true }).count()).toBe(1);
+		});
+	});
+
+	it('offers an AI Agent’s human review through the App Robot, on a card with approvers', async () => {
+		await withScreenshot(page, 'hitl-tool-ask-through', async () => {
+			await addFromNodePanel(page, baseUrl(), 'AI Agent', 'AI Agent');
+			await page.keyboard.press('Escape');
+			await page
+				.getByTestId('canvas-node-input-handle')
+				.filter({ hasText: 'Tool' })
+				.getByTestId('canvas-handle-plus')
+				.click();
+			await page.getByTestId('node-creator-search-bar').fill('DingTalk');
+			// n8n lists it under Human in the Loop; the AI tool of the node is "DingTalk Robot Tool".
+			await page
+				.getByTestId('node-creator-item-name')
+				.getByText('DingTalk Robot', { exact: true })
+				.click();
+			await field(page, 'askThrough').waitFor();
+			expect(await field(page, 'askThrough').inputValue()).toBe('Custom Robot (Links)');
+			expect(await page.getByTestId('parameter-input-sendTo').count()).toBe(1);
+			expect(await page.getByTestId('parameter-input-answerVia').count()).toBe(0);
+			// Through the custom robot the list offers the robot credentials (it used to offer only
+			// the app's).
+			await expectCredentialOffered(ROBOT_CREDENTIAL_TYPE, APP_CREDENTIAL_TYPE);
+
+			await page.getByTestId('parameter-input-askThrough').click();
+			await page.getByText('App Robot', { exact: true }).filter({ visible: true }).first().click();
+			await field(page, 'answerVia').waitFor();
+			expect(await page.getByTestId('parameter-input-sendTo').count()).toBe(0);
+			expect(await field(page, 'sendAndWaitTo').inputValue()).toBe('Group');
+			// The credential list now offers the app credentials, not the robot's.
+			await expectCredentialOffered(APP_CREDENTIAL_TYPE, ROBOT_CREDENTIAL_TYPE);
+
+			await chooseCardButtonsWithApprovers();
 		});
 	});
 

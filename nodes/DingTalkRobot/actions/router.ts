@@ -10,6 +10,7 @@ import * as message from './message/Message.resource';
 import * as todo from './todo/Todo.resource';
 import type { DingTalkRobotResource, ItemResult, Operation, ResourceOperations } from './node.type';
 import { NodeRun } from './nodeRun';
+import { effectiveResource } from './sendAndWait/askThrough';
 
 const resources: { [R in DingTalkRobotResource]: ResourceOperations<R> } = {
 	message: message.operations,
@@ -104,8 +105,12 @@ function failedItem(
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
+	const resource = effectiveResource(
+		this.getNodeParameter('resource', 0) as string,
+		operation,
+		this.getNodeParameter('askThrough', 0, 'customRobot'),
+	);
 	const handler = findOperation(this.getNode(), resource, operation);
 	const run = new NodeRun(this);
 	const start = (itemIndex: number) => settle(handler.execute.call(this, itemIndex, run));

@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as appRobotSendAndWait from '../appRobot/sendAndWait.operation';
 import type { Operation, ResourceOperations } from '../node.type';
+import {
+	appRobotFieldsInTool,
+	askThroughProperties,
+	hiddenWhenAskingThroughApp,
+} from '../sendAndWait/askThrough';
 import * as sendActionCard from './sendActionCard.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as sendFeedCard from './sendFeedCard.operation';
@@ -22,60 +28,62 @@ export const operations: ResourceOperations<'message'> = {
 	sendText: readingAhead(sendText),
 };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['message'] } },
-		options: [
-			{
-				name: 'Send Action Card',
-				value: 'sendActionCard',
-				description: 'Send a card with a markdown body and one or several buttons',
-				action: 'Send an action card',
-			},
-			{
-				name: 'Send and Wait for Response',
-				value: 'sendAndWait',
-				description:
-					'Send a card with link buttons, and wait until someone answers (an approval, a text, a form). Custom robots cannot send interactive cards: for card buttons that answer over Stream, use the App Robot’s Send and Wait.',
-				action: 'Send a card and wait for a response',
-			},
-			{
-				name: 'Send Feed Card',
-				value: 'sendFeedCard',
-				description: 'Send a list of links with pictures',
-				action: 'Send a feed card',
-			},
-			{
-				name: 'Send Link',
-				value: 'sendLink',
-				description: 'Send a link card with title, summary and picture',
-				action: 'Send a link',
-			},
-			{
-				name: 'Send Markdown',
-				value: 'sendMarkdown',
-				description: 'Send a formatted message that can @ people',
-				action: 'Send a markdown message',
-			},
-			{
-				name: 'Send Raw JSON',
-				value: 'sendRaw',
-				description: 'Send a message body written as JSON, for anything the forms do not cover',
-				action: 'Send a raw JSON message',
-			},
-			{
-				name: 'Send Text',
-				value: 'sendText',
-				description: 'Send a plain text message that can @ people',
-				action: 'Send a text message',
-			},
-		],
-		default: 'sendText',
-	},
+const operation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['message'] } },
+	options: [
+		{
+			name: 'Send Action Card',
+			value: 'sendActionCard',
+			description: 'Send a card with a markdown body and one or several buttons',
+			action: 'Send an action card',
+		},
+		{
+			name: 'Send and Wait for Response',
+			value: 'sendAndWait',
+			description:
+				'Send a card with link buttons, and wait until someone answers (an approval, a text, a form). Custom robots cannot send interactive cards: for card buttons that answer over Stream, use the App Robot’s Send and Wait.',
+			action: 'Send a card and wait for a response',
+		},
+		{
+			name: 'Send Feed Card',
+			value: 'sendFeedCard',
+			description: 'Send a list of links with pictures',
+			action: 'Send a feed card',
+		},
+		{
+			name: 'Send Link',
+			value: 'sendLink',
+			description: 'Send a link card with title, summary and picture',
+			action: 'Send a link',
+		},
+		{
+			name: 'Send Markdown',
+			value: 'sendMarkdown',
+			description: 'Send a formatted message that can @ people',
+			action: 'Send a markdown message',
+		},
+		{
+			name: 'Send Raw JSON',
+			value: 'sendRaw',
+			description: 'Send a message body written as JSON, for anything the forms do not cover',
+			action: 'Send a raw JSON message',
+		},
+		{
+			name: 'Send Text',
+			value: 'sendText',
+			description: 'Send a plain text message that can @ people',
+			action: 'Send a text message',
+		},
+	],
+	default: 'sendText',
+};
+
+/** The custom robot's fields, which a Human in the Loop tool asking through the App Robot hides. */
+const customRobotFields: INodeProperties[] = [
 	{
 		displayName: 'Send To',
 		name: 'sendTo',
@@ -126,4 +134,11 @@ export const description: INodeProperties[] = [
 	...sendMarkdown.description,
 	...sendRaw.description,
 	...sendText.description,
+];
+
+export const description: INodeProperties[] = [
+	operation,
+	...askThroughProperties,
+	...hiddenWhenAskingThroughApp(customRobotFields),
+	...appRobotFieldsInTool(appRobotSendAndWait.description),
 ];

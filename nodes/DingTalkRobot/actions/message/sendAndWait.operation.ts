@@ -18,6 +18,15 @@ export const description = updateDisplayOptions(displayOptions, [
 		name: 'linksNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { '@tool': [false] } },
+	},
+	{
+		displayName:
+			'The buttons of this card are links to n8n: the person’s browser must reach n8n’s address. For buttons that answer over Stream (no public URL, who clicked is known, approvers), choose Ask Through → App Robot, then Answer Via → Card Buttons.',
+		name: 'linksNoticeInTool',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { '@tool': [true] } },
 	},
 	...sendAndWaitProperties(),
 ]);

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DingTalkRobot } from '../../../../../nodes/DingTalkRobot/DingTalkRobot.node';
+import { shownCredentials } from '../../support/shownFields';
 
 const description = new DingTalkRobot().description;
 
@@ -84,30 +85,47 @@ describe('node description', () => {
 	});
 
 	it('asks for the robot credential on Message, the app credential on the app resources, and a source key only when Reply with AI Card is told to send one', () => {
-		expect(description.credentials).toEqual([
-			expect.objectContaining({
-				name: 'dingTalkRobotApi',
-				required: false,
-				displayOptions: { hide: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
-			}),
-			expect.objectContaining({
-				name: 'dingTalkAppApi',
-				required: true,
-				displayOptions: { show: { resource: ['appRobot', 'contact', 'todo', 'approval'] } },
-			}),
-			expect.objectContaining({
-				name: 'dingTalkAiSourceApi',
-				required: true,
-				displayOptions: {
-					show: {
-						resource: ['appRobot'],
-						operation: ['replyWithAiCard'],
-						answerSource: ['workflow'],
-						sourceAuthentication: ['apiKey'],
-					},
-				},
-			}),
+		expect(shownCredentials(description, { resource: 'message', operation: 'sendText' })).toEqual([
+			'dingTalkRobotApi',
 		]);
+		expect(
+			shownCredentials(description, { resource: 'message', operation: 'sendAndWait' }),
+		).toEqual(['dingTalkRobotApi']);
+		for (const resource of ['appRobot', 'contact', 'todo', 'approval']) {
+			expect(shownCredentials(description, { resource })).toEqual(['dingTalkAppApi']);
+		}
+		expect(
+			shownCredentials(description, {
+				resource: 'appRobot',
+				operation: 'replyWithAiCard',
+				answerSource: 'workflow',
+				sourceAuthentication: 'apiKey',
+			}),
+		).toEqual(['dingTalkAppApi', 'dingTalkAiSourceApi']);
+		expect(description.credentials?.map((credential) => credential.required)).toEqual([
+			false,
+			true,
+			true,
+		]);
+	});
+
+	// n8n's editor takes a field every credential `show` value covers, or one without options (a
+	// hidden field, as Resource and Operation are in the Human in the Loop tool), for the
+	// authentication selector, and then lists only the credentials shown by it.
+	it('shows no credential by Resource or Operation, so n8n finds no authentication selector', () => {
+		for (const credential of description.credentials ?? []) {
+			const keys = Object.keys(credential.displayOptions?.show ?? {});
+			expect(keys).not.toContain('resource');
+			expect(keys).not.toContain('operation');
+		}
+		expect(
+			shownCredentials(description, {
+				resource: 'appRobot',
+				operation: 'replyWithAiCard',
+				answerSource: 'text',
+				sourceAuthentication: 'apiKey',
+			}),
+		).toEqual(['dingTalkAppApi']);
 	});
 
 	it('has the twelve App Robot operations', () => {
