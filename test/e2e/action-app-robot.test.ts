@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildRobotMessageItem } from '../../nodes/shared/robotMessage';
 import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeDingTalk, FakeOpenApi, FakeRobotRecall } from '../fake-dingtalk';
-import { randomAppKeys, robotMessageBody } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys, robotMessageBody } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, withExecution } from './support/runs';
@@ -23,7 +23,7 @@ const app = { type: 'dingTalkAppApi', data: {}, ...APP };
 const wrongApp = { type: 'dingTalkAppApi', data: {}, ...WRONG_APP };
 
 function appCredentials(baseUrl: string) {
-	const data = { ...keys, ownerKey: '', apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl };
+	const data = fakeAppCredentialData(keys, baseUrl);
 	return [
 		credential('dingTalkAppApi', APP.id, APP.name, data),
 		credential('dingTalkAppApi', WRONG_APP.id, WRONG_APP.name, {

@@ -21,7 +21,7 @@ import {
 	flowStatusHistory,
 } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
-import { randomAppKeys, robotMessageBody } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys, robotMessageBody } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, withExecution } from './support/runs';
@@ -304,12 +304,7 @@ describe('Reply with AI Card in a real n8n, from a streaming n8n workflow', () =
 		return {
 			name: 'ai-card',
 			credentials: [
-				credential('dingTalkAppApi', APP.id, APP.name, {
-					...keys,
-					ownerKey: '',
-					apiBaseUrl: baseUrl,
-					oapiBaseUrl: baseUrl,
-				}),
+				credential('dingTalkAppApi', APP.id, APP.name, fakeAppCredentialData(keys, baseUrl)),
 				{ ...OPENAI, type: 'openAiApi', data: { apiKey: MODEL_KEY, url: modelUrl } },
 				{ ...SOURCE_KEY, type: 'dingTalkAiSourceApi', data: { apiKey: MODEL_KEY, url: modelUrl } },
 			],

@@ -8,7 +8,12 @@ import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeContacts, FakeDingTalk, FakeOpenApi, FakeWorkflow } from '../fake-dingtalk';
 import type { ApprovalEvent } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
-import { eventPush, openEventReply, randomAppKeys } from './support/dingtalk';
+import {
+	eventPush,
+	fakeAppCredentialData,
+	openEventReply,
+	randomAppKeys,
+} from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, withExecution } from './support/runs';
@@ -86,12 +91,7 @@ describe('DingTalk approvals in a real n8n', () => {
 	const n8n = useN8n(async () => {
 		await gateway.start();
 		const baseUrl = await fake.start();
-		const data = (appKeys: typeof keys) => ({
-			...appKeys,
-			ownerKey: '',
-			apiBaseUrl: baseUrl,
-			oapiBaseUrl: baseUrl,
-		});
+		const data = (appKeys: typeof keys) => fakeAppCredentialData(appKeys, baseUrl);
 		app = credential('dingTalkAppApi', APP.id, APP.name, data(keys));
 		streamApp = credential('dingTalkAppApi', STREAM_APP.id, STREAM_APP.name, data(streamKeys));
 		fixtures = workflows();

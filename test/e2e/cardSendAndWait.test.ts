@@ -27,7 +27,7 @@ import {
 	readSendAndWaitOutTrackId,
 	withForgedSignature,
 } from './support/cardWait';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import {
@@ -135,20 +135,19 @@ describe('Send and Wait with card buttons in a real n8n', () => {
 	});
 	fake.use(openApi).use(cards).use(contacts).use(gateway);
 
-	const appData = (appKeys: typeof keys, baseUrl: string) => ({
-		...appKeys,
-		ownerKey: '',
-		apiBaseUrl: baseUrl,
-		oapiBaseUrl: baseUrl,
-	});
 	const n8n = useN8n(async () => {
 		await gateway.start();
 		const baseUrl = await fake.start();
 		return {
 			name: 'card-send-and-wait',
 			credentials: [
-				credential('dingTalkAppApi', APP.id, APP.name, appData(keys, baseUrl)),
-				credential('dingTalkAppApi', OTHER_APP.id, OTHER_APP.name, appData(otherKeys, baseUrl)),
+				credential('dingTalkAppApi', APP.id, APP.name, fakeAppCredentialData(keys, baseUrl)),
+				credential(
+					'dingTalkAppApi',
+					OTHER_APP.id,
+					OTHER_APP.name,
+					fakeAppCredentialData(otherKeys, baseUrl),
+				),
 			],
 			workflows: Object.values(WORKFLOWS),
 			publish: Object.values(WORKFLOWS).map((workflow) => workflow.id),

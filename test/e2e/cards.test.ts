@@ -10,7 +10,7 @@ import type { WorkflowFixture } from '../../scripts/n8n-instance';
 import { PACKAGE_NAME } from '../../scripts/n8n-runtime';
 import { FakeCards, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, withExecution } from './support/runs';
@@ -104,12 +104,7 @@ describe('Interactive cards in a real n8n', () => {
 		return {
 			name: 'cards',
 			credentials: [
-				credential('dingTalkAppApi', APP.id, APP.name, {
-					...keys,
-					ownerKey: '',
-					apiBaseUrl: baseUrl,
-					oapiBaseUrl: baseUrl,
-				}),
+				credential('dingTalkAppApi', APP.id, APP.name, fakeAppCredentialData(keys, baseUrl)),
 			],
 			workflows: Object.values(WORKFLOWS),
 			publish: Object.values(WORKFLOWS).map((workflow) => workflow.id),

@@ -9,7 +9,7 @@ import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeContacts, FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import type { FakeUser } from '../fake-dingtalk';
 import { ScriptedServer } from '../nodes/DingTalkRobot/support/scriptedServer';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { ownerCookie } from './support/owner';
@@ -103,7 +103,7 @@ describe('DingTalk App API credential and contacts in a real n8n', () => {
 		baseUrl = await fake.start();
 		await collector.start();
 		await redirector.start();
-		const data = { ...keys, ownerKey: '', apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl };
+		const data = fakeAppCredentialData(keys, baseUrl);
 		const redirected = {
 			...keys,
 			apiBaseUrl: redirector.baseUrl,

@@ -20,7 +20,7 @@ import {
 	FakeOpenApi,
 } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, whenEnded } from './support/runs';
@@ -163,12 +163,7 @@ describe('the Human in the Loop tool in a real n8n', () => {
 			name: 'hitl-tool',
 			credentials: [
 				robotCredential({ accessToken: TOKEN, baseUrl }),
-				credential('dingTalkAppApi', APP.id, APP.name, {
-					...keys,
-					ownerKey: '',
-					apiBaseUrl: baseUrl,
-					oapiBaseUrl: baseUrl,
-				}),
+				credential('dingTalkAppApi', APP.id, APP.name, fakeAppCredentialData(keys, baseUrl)),
 				{ ...OPENAI, type: 'openAiApi', data: { apiKey: 'sk-stand-in', url: modelUrl } },
 			],
 			workflows,

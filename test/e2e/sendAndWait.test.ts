@@ -6,7 +6,7 @@
 import { nodeOutput } from '../../scripts/n8n-executions';
 import type { ExecutionDetail } from '../../scripts/n8n-executions';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential, robotCredential, ROBOT_CREDENTIAL } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { ownerCookie } from './support/owner';
@@ -77,12 +77,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 			name: 'send-and-wait',
 			credentials: [
 				robotCredential({ accessToken: TOKEN, baseUrl }),
-				credential('dingTalkAppApi', APP.id, APP.name, {
-					...keys,
-					ownerKey: '',
-					apiBaseUrl: baseUrl,
-					oapiBaseUrl: baseUrl,
-				}),
+				credential('dingTalkAppApi', APP.id, APP.name, fakeAppCredentialData(keys, baseUrl)),
 			],
 			workflows: Object.values(WORKFLOWS),
 		};

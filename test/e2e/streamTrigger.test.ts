@@ -16,7 +16,7 @@ import { nodeOutput } from '../../scripts/n8n-executions';
 import { PACKAGE_NAME } from '../../scripts/n8n-runtime';
 import { FakeDingTalk, FakeOpenApi } from '../fake-dingtalk';
 import { FakeStreamGateway } from '../fake-dingtalk/streamGateway';
-import { randomAppKeys, robotMessageBody } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys, robotMessageBody } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { ownerCookie } from './support/owner';
@@ -86,12 +86,7 @@ describe('DingTalk Stream Trigger in a real n8n', () => {
 	const n8n = useN8n(async () => {
 		await gateway.start();
 		const baseUrl = await fake.start();
-		const data = (keys: typeof robotKeys) => ({
-			...keys,
-			ownerKey: '',
-			apiBaseUrl: baseUrl,
-			oapiBaseUrl: baseUrl,
-		});
+		const data = (keys: typeof robotKeys) => fakeAppCredentialData(keys, baseUrl);
 		return {
 			name: 'stream-trigger',
 			credentials: [

@@ -3,7 +3,7 @@
 // contacts API), then completed by its assignee, as DingTalk's to-do API sees it.
 import { nodeOutput } from '../../scripts/n8n-executions';
 import { FakeContacts, FakeDingTalk, FakeOpenApi, FakeTodo } from '../fake-dingtalk';
-import { randomAppKeys } from './support/dingtalk';
+import { fakeAppCredentialData, randomAppKeys } from './support/dingtalk';
 import { credential } from './support/fixtures';
 import { useN8n } from './support/n8n';
 import { failureOf, post, withExecution } from './support/runs';
@@ -66,7 +66,7 @@ describe('DingTalk to-dos in a real n8n', () => {
 	fake.use(openApi).use(contacts).use(todo);
 	const n8n = useN8n(async () => {
 		const baseUrl = await fake.start();
-		const data = { ...keys, ownerKey: '', apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl };
+		const data = fakeAppCredentialData(keys, baseUrl);
 		return {
 			name: 'todo',
 			credentials: [credential('dingTalkAppApi', APP.id, APP.name, data)],

@@ -84,6 +84,20 @@ describe('a new user in the n8n editor', () => {
 		const ofType = env.credentials.filter((credential) => credential.type === type);
 		expect(ofType.map((credential) => credential.name)).toContain(await selectedCredential(page));
 	};
+	/** Posts to an example's webhook and returns the execution that then waits for an answer. */
+	const startWaiting = async (workflowId: string, path: string, body: object) => {
+		const before = (await env.n8n.executions.list(workflowId)).length;
+		const started = await fetch(`${baseUrl()}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		expect(started.status).toBe(200);
+		const [waiting] = (
+			await env.n8n.executions.waitFor(workflowId, before + 1, { statuses: ['waiting'] })
+		).slice(-1);
+		return { before, waiting };
+	};
 	/** Answer Via → Card Buttons shows the template and approvers fields; fills the approvers. */
 	const chooseCardButtonsWithApprovers = async () => {
 		await page.getByTestId('parameter-input-answerVia').click();
@@ -276,16 +290,10 @@ describe('a new user in the n8n editor', () => {
 	it('lets a person approve a waiting deploy from the card on the sandbox page', async () => {
 		await withScreenshot(page, 'sandbox-approve', async () => {
 			const workflowId = 'dtExampleApprove';
-			const before = (await env.n8n.executions.list(workflowId)).length;
-			const started = await fetch(`${baseUrl()}/webhook/deploy-request`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ version: 'v9.9', requestedBy: 'editor test' }),
+			const { before, waiting } = await startWaiting(workflowId, 'deploy-request', {
+				version: 'v9.9',
+				requestedBy: 'editor test',
 			});
-			expect(started.status).toBe(200);
-			const [waiting] = (
-				await env.n8n.executions.waitFor(workflowId, before + 1, { statuses: ['waiting'] })
-			).slice(-1);
 
 			const sandbox = await page.context().newPage();
 			await sandbox.goto(env.sandbox.pageUrl);
@@ -310,16 +318,11 @@ describe('a new user in the n8n editor', () => {
 	it('lets the approver approve a deploy gate on its interactive card on the sandbox page', async () => {
 		await withScreenshot(page, 'sandbox-card-approve', async () => {
 			const workflowId = 'dtExampleDeployG';
-			const before = (await env.n8n.executions.list(workflowId)).length;
-			const started = await fetch(`${baseUrl()}/webhook/deploy-gate`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ version: 'v8.8', requestedBy: 'editor test', changes: 'cards' }),
+			const { before, waiting } = await startWaiting(workflowId, 'deploy-gate', {
+				version: 'v8.8',
+				requestedBy: 'editor test',
+				changes: 'cards',
 			});
-			expect(started.status).toBe(200);
-			const [waiting] = (
-				await env.n8n.executions.waitFor(workflowId, before + 1, { statuses: ['waiting'] })
-			).slice(-1);
 
 			const sandbox = await page.context().newPage();
 			await sandbox.goto(env.sandbox.pageUrl);

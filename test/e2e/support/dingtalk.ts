@@ -36,6 +36,11 @@ export interface AppKeys {
 }
 
 /** Fresh random app secrets for one suite (never printed). */
+/** `data` of a dingTalkAppApi credential whose OpenAPI and old API are the fake at `baseUrl`. */
+export function fakeAppCredentialData(keys: AppKeys, baseUrl: string) {
+	return { ...keys, ownerKey: '', apiBaseUrl: baseUrl, oapiBaseUrl: baseUrl };
+}
+
 export function randomAppKeys(): AppKeys {
 	const alnum = (length: number) =>
 		randomBytes(length * 2)
